@@ -1,0 +1,276 @@
+"""Emulation clusters and blocs: their mentions, member lists and the units that lead them.
+
+"Cụm thi đua số 10", "Khối thi đua số II", "Cụm số 4", "Cụm thi đua 8", "Khối 2", and the
+unnumbered "Khối thi đua cấp phòng" / "Cụm thi đua các đơn vị cấp huyện". Members come from lists
+("gồm", "bao gồm", "các đơn vị", "(gồm …)", "Cụm thi đua 8, VKSND các tỉnh …"); leaders and deputies
+from statements about units ("VKSND tỉnh Thanh Hóa được chỉ định là Cụm trưởng", "Viện KSND tỉnh
+Đồng Tháp (đơn vị Cụm trưởng năm 2023)", "Khối trưởng … là đơn vị Văn phòng tổng hợp").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .gazetteer import CENTRAL_CITIES, canonical_province, province_pattern
+from .normalize import UPPER, fix_tones
+from .units import ORG, ORG_RE, Unit, department_at, find_units, level_word, place_name, unit_at
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+          "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15, "XVI": 16, "XVII": 17, "XVIII": 18, "XIX": 19, "XX": 20}
+_KIND = {"cụm": "cum", "khối": "khoi"}
+MENTION = re.compile(
+    r"(?<![\w])(Cụm|Khối|cụm|khối|CỤM|KHỐI)\s+(?:(?:thi\s+đua|Thi\s+đua|THI\s+ĐUA)\s+)?(?:(?:số|Số|SỐ)\s+)?"
+    r"(\d{1,2}|[IVX]{1,5})(?![\w/.,]\d)\b")
+_NAMED = re.compile(
+    r"(?<![\w])(Cụm|Khối|cụm|khối)\s+(?:thi\s+đua|Thi\s+đua)\s+"
+    r"(cấp\s+(?:phòng|huyện|tỉnh)|(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+cấp\s+(?:huyện|tỉnh)|"
+    r"các\s+(?:phòng|đơn\s+vị|VKSND|Viện)[^,.;()]{0,40}|VKSN\w*\s*$)")
+_FORMED = re.compile(r"thành\s+0?1\s+(Cụm|Khối)\s+thi\s+đua", re.IGNORECASE)
+_YEAR_AFTER = re.compile(r"\s+năm\s+(\d{4})")
+
+
+@dataclass
+class ClusterMention:
+    kind: str
+    number: int | None
+    start: int
+    end: int
+    year: int | None = None       # a year written right after the mention ("Cụm thi đua số 10 năm 2023")
+    role_context: bool = False    # the mention follows "Cụm trưởng" / "Khối phó" (a role, not a new entry)
+
+
+def find_cluster_mentions(text: str) -> list[ClusterMention]:
+    out = []
+    for m in MENTION.finditer(text):
+        raw = m.group(2)
+        # "Cụm 1" needs the word "thi đua" or "số", else it may be a bare count ("cụm 2 xã")
+        if "thi" not in m.group(0).lower() and "số" not in m.group(0).lower():
+            before = text[max(0, m.start() - 40):m.start()].lower()
+            if not re.search(r"(?:thi\s+đua|cụm|khối)", before) and not re.search(r"\bkhối\s+\d", m.group(0).lower()):
+                continue
+        num = int(raw) if raw.isdigit() else _ROMAN.get(raw)
+        if num is None or num == 0:
+            continue
+        y = _YEAR_AFTER.match(text, m.end())
+        before = text[max(0, m.start() - 30):m.start()]
+        role_ctx = bool(re.search(r"(?:Cụm|Khối|cụm|khối)\s+(?:trưởng|phó)[,\s]*$", before))
+        out.append(ClusterMention(_KIND[m.group(1).lower()], num, m.start(), m.end(),
+                                  int(y.group(1)) if y else None, role_ctx))
+    for m in _NAMED.finditer(text):
+        out.append(ClusterMention(_KIND[m.group(1).lower()], None, m.start(), m.end()))
+    for m in _FORMED.finditer(text):
+        out.append(ClusterMention(_KIND[m.group(1).lower()], None, m.start(1), m.end()))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+# ---------------------------------------------------------------- member lists
+_LIST_TRIGGER = re.compile(
+    r"(?:\b(?:bao\s+gồm|gồm\s+có|gồm)\b|thành\s+viên(?:\s+còn\s+lại)?(?:\s+trong\s+(?:Cụm|Khối))?\s+gồm|"
+    r"(?<=,)\s*(?=(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+(?:\d+\s+)?các\s+tỉnh)|"
+    rf"các\s+đơn\s+vị\s+(?={ORG}\s)|các\s+đơn\s+vị\s*:)",
+    re.IGNORECASE)
+_LEVEL_IN_ITEM = re.compile(r"(?<![\w])(huyện|quận|thị\s+xã|thành\s+phố|TP\.?|Tp\.?|tỉnh|cấp\s+cao)\b", re.IGNORECASE)
+_UNIT_HEAD = re.compile(rf"^(?:{ORG}|Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)\b", re.IGNORECASE)
+
+
+@dataclass
+class MemberList:
+    start: int
+    end: int
+    units: list[Unit]
+
+
+def _split_items(body: str, offset: int) -> list[tuple[str, int]]:
+    """Items of a list: split on commas and semicolons outside parentheses, and on "và" where
+    both sides name units ("Cục Kế hoạch - Tài chính và Thanh tra VKSND tối cao", "Chơn Thành và
+    Hớn Quản"), not inside a name ("Vụ Pháp chế và Quản lý khoa học")."""
+    items, depth, last = [], 0, 0
+    for i, ch in enumerate(body):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch in ",;" and depth == 0:
+            items.append((body[last:i], offset + last))
+            last = i + 1
+    items.append((body[last:], offset + last))
+    out = []
+    for item, pos in items:
+        parts = re.split(r"\s+và\s+", item)
+        heads = [bool(_UNIT_HEAD.match(p.strip())) for p in parts]
+        bare = [bool(re.match(rf"[{UPPER}]", p.strip())) for p in parts]
+        dept = bool(re.match(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra)\b", parts[0].strip()))
+        split = len(parts) > 1 and (all(heads[1:]) if dept else all(h or b for h, b in zip(heads, bare)))
+        if split:
+            q = 0
+            for part in parts:
+                j = item.index(part, q)
+                out.append((part, pos + j))
+                q = j + len(part)
+        else:
+            out.append((item, pos))
+    return out
+
+
+_HEADER = re.compile(rf"^\s*:?\s*(?:\d+\s+)?(?:(?:{ORG})\s+)?(?:các\s+|\d+\s+)?((?:(?:huyện|quận|thị\s+xã|thành\s+phố|tỉnh|đơn\s+vị|phòng)\s*,?\s*)+):\s*",
+                     re.IGNORECASE)
+_ITEM_PREFIX = re.compile(rf"^[\s:]*(?:(?:Lãnh\s+đạo|lãnh\s+đạo|đại\s+diện)\s+)?(?:(?:{ORG})\s+)?(?:các\s+|\d+\s+(?:đơn\s+vị|tỉnh|phòng)\s*:?\s*)?",
+                          re.IGNORECASE)
+
+
+def parse_member_list(text: str, start: int, end: int, known: dict[str, str]) -> list[Unit]:
+    """Units in the list text[start:end]. A bare place name takes the level in force ("các huyện
+    A, B và thị xã C"), else the level the article writes it with elsewhere (``known``), else
+    "huyện"; a header of several levels ("các huyện, thị xã, thành phố: …") sets none."""
+    body = text[start:end]
+    level: str | None = None
+    h = _HEADER.match(body)
+    if h:
+        words = [level_word(w) for w in re.findall(r"huyện|quận|thị\s+xã|thành\s+phố|tỉnh", h.group(1), re.IGNORECASE)]
+        level = words[0] if len(words) == 1 else ("*" if words else None)
+        start, body = start + h.end(), body[h.end():]
+    units: list[Unit] = []
+    for item, pos in _split_items(body, start):
+        raw = re.sub(r"\s*\([^)]*\)", "", item).rstrip(" .")
+        lead = _ITEM_PREFIX.match(raw)
+        core = raw[lead.end():]
+        p0 = pos + (len(item) - len(item.lstrip()))
+        if not core.strip():
+            continue
+        # a department of a procuracy
+        if re.match(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra)\b", core):
+            dep = department_at(core, 0)
+            label = core.strip() if re.search(r"\b(?:VKSND|Viện\s+KSND)\s+tối\s+cao$", core) else (dep.label if dep else None)
+            if label:
+                units.append(Unit(label, "phòng", p0, p0 + len(item.strip())))
+            continue
+        # an explicit level word inside the item sets the level for what follows
+        lv = re.search(r"(?<![\w])(huyện|quận|thị\s+xã|thành\s+phố|TP\.?|Tp\.?|tỉnh|cấp\s+cao)(?:\s+(?:tại|ở))?\s*", core, re.IGNORECASE)
+        name_from = core
+        if lv:
+            new = "cấp cao" if "cao" in lv.group(1) else level_word(lv.group(1))
+            # "VKSND cấp cao tại Hà Nội, Đà Nẵng và Tp. Hồ Chí Minh": the city names the court's seat
+            if not (level == "cấp cao" and new == "thành phố"):
+                level = new
+            name_from = core[lv.end():]
+        fcore = fix_tones(name_from)
+        provs = [m for m in province_pattern().finditer(fcore) if m.group(0)[0].isupper()]
+        city = provs and canonical_province(provs[0].group(0)) in CENTRAL_CITIES
+        if provs and (level in (None, "tỉnh", "cấp cao", "*") or (level == "thành phố" and city)):
+            for m in provs:
+                name = canonical_province(m.group(0))
+                label = f"VKSND cấp cao tại {name}" if level == "cấp cao" else name
+                units.append(Unit(label, "cấp cao" if level == "cấp cao" else "tỉnh", p0, p0 + len(item.strip())))
+            continue
+        nm = place_name(name_from, 0) if re.match(rf"[{UPPER}\d]", name_from) else None
+        if not nm or level in (None, "tỉnh", "cấp cao"):
+            continue
+        lvl = known.get(nm[0]) or (level if level != "*" else "huyện")
+        units.append(Unit(f"{lvl} {nm[0]}", lvl, p0, p0 + len(item.strip())))
+    return units
+
+
+def find_member_lists(text: str, known: dict[str, str]) -> list[MemberList]:
+    """Lists of members: after a trigger word that follows a cluster mention in the same sentence."""
+    out = []
+    for m in _LIST_TRIGGER.finditer(text):
+        before = re.split(r"[.!?]\s|\n", text[max(0, m.start() - 160):m.start()])[-1]
+        if not re.search(r"(?:Cụm|Khối|cụm|khối|thành\s+viên|đơn\s+vị)", before + m.group(0)):
+            continue
+        start = m.end()
+        in_paren = before.rstrip().endswith("(") or "(" in before[-12:]
+        end = _list_end(text, start, in_paren)
+        units = parse_member_list(text, start, end, known)
+        if units:
+            out.append(MemberList(m.start(), end, units))
+    return out
+
+
+def _list_end(text: str, start: int, in_paren: bool) -> int:
+    depth = 0
+    i = start
+    limit = min(len(text), start + 600)
+    while i < limit:
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif ch == "\n" or (ch == "." and (i + 1 == len(text) or text[i + 1].isspace())
+                            and not re.search(r"(?:Tp|TP|T\.P)$", text[max(0, i - 3):i])):
+            return i
+        elif depth == 0 and _LIST_STOP.match(text, i):
+            return i
+        i += 1
+    return limit
+
+
+_LIST_STOP = re.compile(r",?\s+(?:vừa|đã|tổ\s+chức|cùng\s+với|cùng|đồng\s+chí|tham\s+dự|nhằm|để|"
+                        r"được|là|làm|tiến\s+hành|thống\s+nhất|ký|phát\s+động|trong\s+đó|năm\s+\d{4})\b")
+
+
+def known_district_levels(text: str) -> dict[str, str]:
+    """Place name -> level as the article writes it elsewhere ("thị xã Bình Long")."""
+    out: dict[str, str] = {}
+    for m in re.finditer(r"(?<![\w])(huyện|quận|thị\s+xã|thành\s+phố|TP\.?|Tp\.?)\s+", text, re.IGNORECASE):
+        nm = place_name(text, m.end())
+        if nm and not canonical_province(nm[0]):
+            out.setdefault(nm[0], level_word(m.group(1)))
+    return out
+
+
+# ---------------------------------------------------------------- roles of units
+_ROLE_WORD = r"(Cụm|Khối|cụm|khối)\s+(trưởng|phó)"
+# "UNIT được chỉ định là Cụm trưởng" / "UNIT được Cụm bầu chọn làm Cụm trưởng" / "; UNIT là Cụm phó"
+_UNIT_IS_ROLE = re.compile(
+    rf"^[^.;]{{0,50}}?(?:\b(?:là|làm|giữ(?:\s+vai\s+trò|\s+chức)?|đảm\s+(?:nhận|nhiệm)(?:\s+vai\s+trò)?|nhận\s+vai\s+trò)"
+    rf"|,\s*(?:là\s+)?(?=đơn\s+vị))\s*(?:đơn\s+vị\s+)?{_ROLE_WORD}(?:\s+(?:năm\s+(\d{{4}})))?")
+# "UNIT (đơn vị Cụm trưởng năm 2023)" / "UNIT (Cụm trưởng)"
+_UNIT_PAREN_ROLE = re.compile(rf"^\s*\(\s*(?:đơn\s+vị\s+|Đơn\s+vị\s+)?{_ROLE_WORD}(?:\s+năm\s+(\d{{4}}))?\s*\)")
+# "Khối trưởng Khối thi đua … (năm 2024) là (đơn vị) X"
+_ROLE_IS_UNIT = re.compile(rf"{_ROLE_WORD}(?:\s+(?:Cụm|Khối)\s+thi\s+đua[^.;,]{{0,60}}?)?(?:\s+năm\s+(\d{{4}}))?\s+(?:là|gồm)\s+(?:đơn\s+vị\s+)?")
+# "bầu/chọn/suy tôn UNIT làm Cụm trưởng năm 2024"
+
+
+@dataclass
+class UnitRole:
+    role: str            # leader | deputy
+    kind: str            # cum | khoi
+    unit: str            # member label
+    year: int | None
+    start: int
+    end: int
+
+
+def _unit_or_dept(text: str, pos: int) -> Unit | None:
+    m = re.compile(rf"\s*(?:({ORG})\s+)?").match(text, pos)
+    if m.group(1):
+        return unit_at(text, m.end())
+    return department_at(text, m.end())
+
+
+_DEPT_START = re.compile(r"(?<![\w])(?:Văn\s+phòng|Phòng|Vụ|Cục|Thanh\s+tra)\s")
+
+
+def find_unit_roles(text: str) -> list[UnitRole]:
+    out: list[UnitRole] = []
+    units = find_units(text)
+    depts = [d for d in (department_at(text, m.start()) for m in _DEPT_START.finditer(text)) if d is not None]
+    for u in sorted(units + depts, key=lambda x: x.start):
+        tail = text[u.end:u.end + 120]
+        r = _UNIT_PAREN_ROLE.match(tail) or _UNIT_IS_ROLE.match(tail)
+        # the statement must not pass another unit on its way to the role ("A, Cụm trưởng và … B, Cụm phó")
+        if r and (ORG_RE.search(tail, 0, r.start(2)) or _DEPT_START.search(tail, 0, r.start(1))):
+            r = None
+        if r:
+            out.append(UnitRole("leader" if r.group(2) == "trưởng" else "deputy", _KIND[r.group(1).lower()],
+                                u.label, int(r.group(3)) if r.group(3) else None, u.start, u.end + r.end()))
+    for r in _ROLE_IS_UNIT.finditer(text):
+        u = _unit_or_dept(text, r.end())
+        if u is not None:
+            out.append(UnitRole("leader" if r.group(2) == "trưởng" else "deputy", _KIND[r.group(1).lower()],
+                                u.label, int(r.group(3)) if r.group(3) else None, r.start(), u.end))
+    return out

@@ -1,0 +1,193 @@
+-- thidua archive schema (SQLite). The one documented place for the archive's tables, keys,
+-- indexes and views; thidua/archive.py applies it. The crawler's frontier and fetch state are
+-- in schemas/crawl.sql, in the same database file.
+--
+-- Conventions
+--   * every fact row names its article (article_id) and the character span of its evidence
+--     (start, end) in articles.body: the exact text the extractor read;
+--   * dictionary tables (units, clusters, officials, slogans, awards) hold one row per thing;
+--     *_mentions tables hold one row per statement in one article;
+--   * re-extracting an article deletes its mention rows and writes new ones in one transaction.
+
+CREATE TABLE IF NOT EXISTS meta (            -- key/value facts about the archive itself
+    key   TEXT PRIMARY KEY,                  -- 'schema_version', 'created_at'
+    value TEXT
+);
+
+CREATE TABLE IF NOT EXISTS articles (
+    id                INTEGER PRIMARY KEY,
+    url               TEXT NOT NULL UNIQUE,  -- canonical URL; file:<path> for a local file
+    site              TEXT,                  -- profile name: kiemsat.vn, baovephapluat.vn, liferay, text …
+    title             TEXT,
+    lead              TEXT,
+    published         TEXT,                  -- ISO 8601 (+07:00 when a time is known)
+    author            TEXT,
+    body              TEXT NOT NULL,         -- the text the extractor read (evidence offsets index into it)
+    raw_sha256        TEXT,                  -- sha256 of the raw page (the raw store's address)
+    text_sha256       TEXT NOT NULL,         -- sha256 of body
+    emulation_year    INTEGER,               -- the emulation year the article is about
+    fetched_at        TEXT,
+    extracted_at      TEXT NOT NULL,
+    extractor_version TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
+
+CREATE TABLE IF NOT EXISTS provinces (       -- the 63 pre-2025 provinces and their post-merger unit
+    name      TEXT PRIMARY KEY,              -- "Đồng Tháp"
+    kind      TEXT NOT NULL,                 -- tỉnh | thành phố
+    name_2025 TEXT NOT NULL,                 -- the unit from 1 July 2025 (Resolution 202/2025/QH15)
+    kind_2025 TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS units (           -- procuracy units as the output contract writes them
+    id       INTEGER PRIMARY KEY,
+    label    TEXT NOT NULL UNIQUE,           -- "Đồng Tháp", "huyện Phú Tân", "VKSND cấp cao tại Hà Nội", "Phòng 11"
+    level    TEXT NOT NULL,                  -- tỉnh | huyện | thị xã | thành phố | quận | cấp cao | tối cao | quân sự | phòng | khu vực
+    province TEXT REFERENCES provinces(name) -- for a provincial procuracy, its province
+);
+
+CREATE TABLE IF NOT EXISTS clusters (        -- emulation clusters (Cụm) and blocs (Khối)
+    id     INTEGER PRIMARY KEY,
+    kind   TEXT NOT NULL CHECK (kind IN ('cum', 'khoi')),
+    number INTEGER,                          -- NULL for an unnumbered bloc ("Khối thi đua cấp phòng")
+    parent TEXT NOT NULL DEFAULT ''          -- who runs the system: "VKSND tối cao", "VKSND tỉnh X", '' unknown
+);
+CREATE UNIQUE INDEX IF NOT EXISTS clusters_key ON clusters(kind, ifnull(number, -1), parent);
+
+CREATE TABLE IF NOT EXISTS cluster_years (   -- one article's statement about a cluster in a year
+    id              INTEGER PRIMARY KEY,
+    article_id      INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    cluster_id      INTEGER NOT NULL REFERENCES clusters(id),
+    year            INTEGER,
+    leader_unit_id  INTEGER REFERENCES units(id),   -- Cụm trưởng / Khối trưởng
+    deputy_unit_id  INTEGER REFERENCES units(id),   -- Cụm phó / Khối phó
+    start           INTEGER, "end" INTEGER,          -- the cluster mention
+    leader_start    INTEGER, leader_end INTEGER,     -- the leader statement
+    deputy_start    INTEGER, deputy_end INTEGER
+);
+CREATE INDEX IF NOT EXISTS cluster_years_key ON cluster_years(cluster_id, year);
+CREATE INDEX IF NOT EXISTS cluster_years_article ON cluster_years(article_id);
+
+CREATE TABLE IF NOT EXISTS memberships (     -- unit U is a member of cluster C in year Y, says article A
+    id         INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    cluster_id INTEGER NOT NULL REFERENCES clusters(id),
+    year       INTEGER,
+    unit_id    INTEGER NOT NULL REFERENCES units(id),
+    start      INTEGER, "end" INTEGER
+);
+CREATE INDEX IF NOT EXISTS memberships_key ON memberships(cluster_id, year);
+CREATE INDEX IF NOT EXISTS memberships_article ON memberships(article_id);
+
+CREATE TABLE IF NOT EXISTS events (          -- one row per event, however many articles report it
+    id         INTEGER PRIMARY KEY,
+    event_key  TEXT NOT NULL UNIQUE,         -- type|date-or-year|cluster|host
+    type       TEXT,                         -- tong_ket, so_ket, tru_bi, giao_uoc, binh_xet, trien_khai, dai_hoi, khen_thuong, khac
+    date       TEXT,
+    year       INTEGER,
+    host_unit_id INTEGER REFERENCES units(id),
+    cluster_id INTEGER REFERENCES clusters(id)
+);
+CREATE TABLE IF NOT EXISTS event_sources (   -- the articles that report an event
+    event_id   INTEGER NOT NULL REFERENCES events(id),
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start      INTEGER, "end" INTEGER,
+    PRIMARY KEY (event_id, article_id)
+);
+CREATE INDEX IF NOT EXISTS event_sources_article ON event_sources(article_id);
+
+CREATE TABLE IF NOT EXISTS officials (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS official_mentions (
+    id           INTEGER PRIMARY KEY,
+    article_id   INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    official_id  INTEGER NOT NULL REFERENCES officials(id),
+    title        TEXT,
+    unit_id      INTEGER REFERENCES units(id),      -- the unit of the title
+    cluster_role TEXT,                               -- leader | deputy | NULL
+    cluster_id   INTEGER REFERENCES clusters(id),    -- the cluster of the role
+    year         INTEGER,
+    start        INTEGER, "end" INTEGER
+);
+CREATE INDEX IF NOT EXISTS official_mentions_article ON official_mentions(article_id);
+CREATE INDEX IF NOT EXISTS official_mentions_official ON official_mentions(official_id);
+
+CREATE TABLE IF NOT EXISTS slogans (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS slogan_mentions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    slogan_id  INTEGER NOT NULL REFERENCES slogans(id),
+    year INTEGER, start INTEGER, "end" INTEGER
+);
+CREATE INDEX IF NOT EXISTS slogan_mentions_article ON slogan_mentions(article_id);
+
+CREATE TABLE IF NOT EXISTS awards (id INTEGER PRIMARY KEY, title TEXT NOT NULL UNIQUE);  -- canonical titles
+CREATE TABLE IF NOT EXISTS award_mentions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    award_id   INTEGER NOT NULL REFERENCES awards(id),
+    year INTEGER, start INTEGER, "end" INTEGER
+);
+CREATE INDEX IF NOT EXISTS award_mentions_article ON award_mentions(article_id);
+
+CREATE TABLE IF NOT EXISTS date_mentions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    date TEXT NOT NULL, start INTEGER, "end" INTEGER
+);
+CREATE INDEX IF NOT EXISTS date_mentions_article ON date_mentions(article_id);
+
+CREATE TABLE IF NOT EXISTS province_mentions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    province TEXT NOT NULL REFERENCES provinces(name),
+    start INTEGER, "end" INTEGER
+);
+CREATE INDEX IF NOT EXISTS province_mentions_article ON province_mentions(article_id);
+
+-- Full-text search that respects Vietnamese tone marks: the exact columns keep diacritics
+-- (remove_diacritics 0, so "thể" and "thế" stay apart); the *_fold columns hold the text with
+-- diacritics stripped by thidua, for queries typed without them ("Ha Noi" finds "Hà Nội").
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, body, title_fold, body_fold,
+    tokenize = "unicode61 remove_diacritics 0"
+);
+
+-- who led which cluster in which year, consolidated over every article that says so
+CREATE VIEW IF NOT EXISTS cluster_leaders AS
+WITH statements AS (
+    SELECT cy.cluster_id, cy.year, cy.article_id, lu.label AS leader, du.label AS deputy
+    FROM cluster_years cy
+    LEFT JOIN units lu ON lu.id = cy.leader_unit_id
+    LEFT JOIN units du ON du.id = cy.deputy_unit_id
+),
+leader_votes AS (
+    SELECT cluster_id, year, leader, count(DISTINCT article_id) AS n FROM statements
+    WHERE leader IS NOT NULL GROUP BY cluster_id, year, leader
+),
+deputy_votes AS (
+    SELECT cluster_id, year, deputy, count(DISTINCT article_id) AS n FROM statements
+    WHERE deputy IS NOT NULL GROUP BY cluster_id, year, deputy
+)
+SELECT
+    c.id AS cluster_id, c.kind, c.number, c.parent, s.year,
+    (SELECT leader FROM leader_votes v WHERE v.cluster_id = c.id AND v.year IS s.year
+       ORDER BY v.n DESC, v.leader LIMIT 1) AS leader_unit,
+    (SELECT deputy FROM deputy_votes v WHERE v.cluster_id = c.id AND v.year IS s.year
+       ORDER BY v.n DESC, v.deputy LIMIT 1) AS deputy_unit,
+    (SELECT group_concat(name, '; ') FROM (
+        SELECT DISTINCT o.name FROM official_mentions om JOIN officials o ON o.id = om.official_id
+        WHERE om.cluster_id = c.id AND om.year IS s.year AND om.cluster_role = 'leader')) AS leader_person,
+    count(DISTINCT s.article_id) AS sources,
+    (SELECT count(*) FROM leader_votes v WHERE v.cluster_id = c.id AND v.year IS s.year) > 1
+      OR (SELECT count(*) FROM deputy_votes v WHERE v.cluster_id = c.id AND v.year IS s.year) > 1 AS conflict,
+    (SELECT group_concat(leader || ' (' || n || ')', '; ') FROM leader_votes v
+       WHERE v.cluster_id = c.id AND v.year IS s.year) AS leader_claims,
+    (SELECT group_concat(deputy || ' (' || n || ')', '; ') FROM deputy_votes v
+       WHERE v.cluster_id = c.id AND v.year IS s.year) AS deputy_claims,
+    group_concat(DISTINCT s.article_id) AS article_ids
+FROM statements s JOIN clusters c ON c.id = s.cluster_id
+GROUP BY c.id, s.year;

@@ -1,0 +1,148 @@
+"""The SQLite archive: idempotent builds, replaced facts, evidence, consolidation, search."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from crawl.article import Article
+from thidua import archive, queries
+from thidua.cli import cli
+from thidua.pipeline import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+FACT_TABLES = ["articles", "clusters", "cluster_years", "memberships", "events", "event_sources", "officials",
+               "official_mentions", "slogans", "slogan_mentions", "awards", "award_mentions", "date_mentions",
+               "province_mentions", "units"]
+
+
+def _counts(db_path) -> dict:
+    con = sqlite3.connect(db_path)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in FACT_TABLES}
+    finally:
+        con.close()
+
+
+def test_building_the_same_input_twice_leaves_the_same_rows(runner, tmp_path):
+    db = tmp_path / "a.db"
+    assert runner.invoke(cli, ["build", str(ROOT / "corpus"), "--db", str(db)]).exit_code == 0
+    first = _counts(db)
+    assert first["articles"] == len(list((ROOT / "corpus").glob("*.html")))
+    assert runner.invoke(cli, ["build", str(ROOT / "corpus"), "--db", str(db)]).exit_code == 0
+    assert _counts(db) == first
+
+
+def test_reextracting_an_article_replaces_its_facts(tmp_path):
+    db = archive.open_db(tmp_path / "a.db")
+    a = Article(url="https://example.vn/a-1.html", title="Cụm thi đua số 6 ký kết giao ước thi đua năm 2020",
+                paragraphs=["Cụm thi đua số 6 gồm VKSND các tỉnh: Thanh Hóa, Nghệ An. "
+                            "VKSND tỉnh Thanh Hóa được chỉ định là Cụm trưởng; VKSND tỉnh Nghệ An là Cụm phó."])
+    aid = ingest(db, a)
+    assert queries.leaders(db, cluster=6)[0]["leader_unit"] == "Thanh Hóa"
+    a.paragraphs = ["Cụm thi đua số 6 gồm VKSND các tỉnh: Hà Tĩnh, Quảng Bình. "
+                    "VKSND tỉnh Hà Tĩnh được chỉ định là Cụm trưởng."]
+    assert ingest(db, a) == aid
+    rows = queries.leaders(db, cluster=6)
+    assert [r["leader_unit"] for r in rows] == ["Hà Tĩnh"]
+    members = {r["unit"] for r in queries.members(db, cluster=6)}
+    assert members == {"Hà Tĩnh", "Quảng Bình"}
+
+
+def test_every_stored_fact_carries_an_evidence_span_into_the_article_body(demo_db):
+    con = sqlite3.connect(demo_db)
+    checks = {
+        "province_mentions": "province", "date_mentions": None, "slogan_mentions": None,
+        "award_mentions": None, "official_mentions": None, "memberships": None,
+    }
+    seen = 0
+    for table in checks:
+        for body, start, end in con.execute(
+                f"SELECT a.body, m.start, m.\"end\" FROM {table} m JOIN articles a ON a.id = m.article_id"):
+            assert start is not None and end is not None and 0 <= start < end <= len(body), table
+            seen += 1
+    for body, start, end, name in con.execute(
+            "SELECT a.body, m.start, m.\"end\", o.name FROM official_mentions m JOIN articles a ON a.id = m.article_id "
+            "JOIN officials o ON o.id = m.official_id"):
+        assert body[start:end] == name
+    assert seen > 50
+
+
+def test_leaders_on_the_demo_archive_match_the_hand_made_expectations(demo_db, expected):
+    db = archive.open_db(demo_db, create=False)
+    got = {(r["kind"], r["number"], r["year"]): r for r in queries.leaders(db)}
+    want = [(c["kind"], c["number"], c["year"], c["leader"], c["deputy"]) for page in expected for c in page["clusters"]
+            if c.get("leader") or c.get("deputy")]
+    assert want
+    for kind, number, year, leader, deputy in want:
+        assert (kind, number, year) in got, (kind, number, year)
+        row = got[(kind, number, year)]
+        if leader:
+            assert row["leader_unit"] == leader, (kind, number, year, row)
+        if deputy:
+            assert row["deputy_unit"] == deputy, (kind, number, year, row)
+
+
+def test_cluster_10_in_2023_is_led_by_dong_thap_with_several_sources(runner, demo_db):
+    result = runner.invoke(cli, ["leaders", "--db", str(demo_db), "--year", "2023", "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+    rows = json.loads(result.stdout)
+    row = next(r for r in rows if r["kind"] == "cum" and r["number"] == 10)
+    assert row["leader_unit"] == "Đồng Tháp"
+    assert row["sources"] >= 2
+    assert row["conflict"] is False
+
+
+def test_conflicting_leaders_are_flagged_not_hidden(tmp_path):
+    db = archive.open_db(tmp_path / "c.db")
+    for i, prov in enumerate(["Long An", "Long An", "Bến Tre"]):
+        ingest(db, Article(url=f"https://example.vn/c-{i}.html",
+                           title="Cụm thi đua số 10 tổng kết công tác thi đua năm 2021",
+                           paragraphs=[f"Cụm thi đua số 10 tổng kết năm 2021. VKSND tỉnh {prov} được chỉ định là Cụm trưởng."]))
+    row = queries.leaders(db, cluster=10, year=2021)[0]
+    assert row["leader_unit"] == "Long An"
+    assert row["sources"] == 3
+    assert row["conflict"] is True
+    assert "Bến Tre (1)" in row["leader_claims"]
+
+
+def test_search_with_diacritics_is_exact_and_without_them_is_tone_insensitive(tmp_path):
+    db = archive.open_db(tmp_path / "s.db")
+    ingest(db, Article(url="https://example.vn/s-1.html", title="Tin Hà Nội", paragraphs=["Hội nghị về thể chế."]))
+    ingest(db, Article(url="https://example.vn/s-2.html", title="Tin khác", paragraphs=["Bàn về thế trận."]))
+    assert [r["id"] for r in queries.search(db, "Hà Nội")] == [1]
+    assert [r["id"] for r in queries.search(db, "Ha Noi")] == [1]
+    assert [r["id"] for r in queries.search(db, "thể")] == [1]
+    assert [r["id"] for r in queries.search(db, "thế")] == [2]
+    assert sorted(r["id"] for r in queries.search(db, "the")) == [1, 2]
+
+
+@pytest.mark.parametrize("content", [b"this is not a database at all", b"SQLite format 3\x00" + b"\x00" * 200])
+def test_a_foreign_or_corrupt_file_gets_a_clear_error_not_a_traceback(runner, tmp_path, content):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(content)
+    result = runner.invoke(cli, ["leaders", "--db", str(bad)])
+    assert result.exit_code != 0
+    assert "bad.db" in result.output
+    assert "Traceback" not in result.output
+    assert bad.read_bytes() == content  # nothing overwritten
+
+
+def test_another_programs_sqlite_file_is_refused(runner, tmp_path):
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE things(x)")
+    con.commit()
+    con.close()
+    result = runner.invoke(cli, ["build", str(ROOT / "corpus"), "--db", str(other)])
+    assert result.exit_code != 0
+    assert "not a thidua archive" in result.output
+
+
+def test_the_archive_records_its_schema_version_and_uses_wal(demo_db):
+    con = sqlite3.connect(demo_db)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(archive.SCHEMA_VERSION)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

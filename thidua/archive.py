@@ -1,0 +1,205 @@
+"""The SQLite archive: open it, store an article with its facts, in one transaction.
+
+The schema lives in schemas/archive.sql; this module applies it, records the schema version,
+and writes facts so that storing the same article again leaves the same rows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from importlib import resources
+from pathlib import Path
+
+import sqlite_utils
+
+from crawl.article import Article
+from extract import EXTRACTOR_VERSION, ArticleFacts
+from extract.gazetteer import provinces
+from extract.normalize import fold
+
+SCHEMA_VERSION = 1
+
+
+class ArchiveError(Exception):
+    """The archive file cannot be used; the message says why and what to do."""
+
+
+def schema_sql() -> str:
+    return resources.files("schemas").joinpath("archive.sql").read_text(encoding="utf-8")
+
+
+def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and if needed create) the archive at ``path``: WAL, busy timeout, schema applied."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise ArchiveError(f"{path}: no such archive (build one with `thidua build PATH --db {path}`)")
+    if path.exists() and path.is_dir():
+        raise ArchiveError(f"{path}: is a directory, not an SQLite archive")
+    if path.exists() and path.stat().st_size > 0:
+        with open(path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise ArchiveError(f"{path}: not an SQLite database (is it the right file?)")
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")
+        names = set(db.table_names())
+        if names and "meta" not in names:
+            raise ArchiveError(f"{path}: an SQLite file, but not a thidua archive (tables: {', '.join(sorted(names)[:5])})")
+        if "meta" in names:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            if version > SCHEMA_VERSION:
+                raise ArchiveError(f"{path}: archive schema version {version} is newer than this thidua "
+                                   f"({SCHEMA_VERSION}); upgrade thidua")
+        if create:
+            db.conn.executescript(schema_sql())
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)", [_now()])
+            _seed_provinces(db)
+        return db
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path}: cannot be read as an SQLite archive ({exc})") from exc
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _seed_provinces(db: sqlite_utils.Database) -> None:
+    if db.execute("SELECT count(*) FROM provinces").fetchone()[0] == len(provinces()):
+        return
+    for p in provinces().values():
+        db.execute("INSERT OR REPLACE INTO provinces(name, kind, name_2025, kind_2025) VALUES (?, ?, ?, ?)",
+                   [p.name, p.kind, p.name_2025, p.kind_2025])
+
+
+def _id(db, sql_select: str, sql_insert: str, params: list) -> int:
+    row = db.execute(sql_select, params).fetchone()
+    if row:
+        return row[0]
+    return db.execute(sql_insert, params).lastrowid
+
+
+def _unit_level(label: str) -> str:
+    for prefix, level in (("VKSND cấp cao", "cấp cao"), ("VKSND tối cao", "tối cao"), ("VKSQS", "quân sự"),
+                          ("huyện ", "huyện"), ("quận ", "quận"), ("thị xã ", "thị xã"),
+                          ("thành phố ", "thành phố"), ("khu vực ", "khu vực")):
+        if label.startswith(prefix):
+            return level
+    return "tỉnh" if label in provinces() else "phòng"
+
+
+def unit_id(db, label: str | None) -> int | None:
+    if not label:
+        return None
+    level = _unit_level(label)
+    province = label if level == "tỉnh" else None
+    row = db.execute("SELECT id FROM units WHERE label = ?", [label]).fetchone()
+    if row:
+        return row[0]
+    return db.execute("INSERT INTO units(label, level, province) VALUES (?, ?, ?)", [label, level, province]).lastrowid
+
+
+def cluster_id(db, kind: str, number: int | None, parent: str | None) -> int:
+    parent = parent or ""
+    row = db.execute("SELECT id FROM clusters WHERE kind = ? AND ifnull(number, -1) = ifnull(?, -1) AND parent = ?",
+                     [kind, number, parent]).fetchone()
+    if row:
+        return row[0]
+    return db.execute("INSERT INTO clusters(kind, number, parent) VALUES (?, ?, ?)", [kind, number, parent]).lastrowid
+
+
+_FACT_TABLES = ("cluster_years", "memberships", "event_sources", "official_mentions", "slogan_mentions",
+                "award_mentions", "date_mentions", "province_mentions")
+
+
+def store(db: sqlite_utils.Database, article: Article, facts: ArticleFacts, *, body: str,
+          raw_sha256: str | None = None, fetched_at: str | None = None) -> int:
+    """Upsert ``article`` and replace its facts, all in one transaction. Returns the article id."""
+    url = article.url
+    if not url:
+        raise ValueError("an article needs a url (or file:<path>) to be stored")
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+        values = dict(url=url, site=article.site, title=article.title, lead=article.lead, published=article.published,
+                      author=article.author, body=body, raw_sha256=raw_sha256,
+                      text_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(), emulation_year=facts.year,
+                      fetched_at=fetched_at, extracted_at=_now(), extractor_version=EXTRACTOR_VERSION)
+        if row:
+            aid = row[0]
+            cols = ", ".join(f"{k} = ?" for k in values if k != "url")
+            conn.execute(f"UPDATE articles SET {cols} WHERE id = ?", [v for k, v in values.items() if k != "url"] + [aid])
+            for t in _FACT_TABLES:
+                conn.execute(f"DELETE FROM {t} WHERE article_id = ?", [aid])
+            conn.execute("DELETE FROM articles_fts WHERE rowid = ?", [aid])
+        else:
+            cols = ", ".join(values)
+            aid = conn.execute(f"INSERT INTO articles({cols}) VALUES ({', '.join('?' * len(values))})",
+                               list(values.values())).lastrowid
+        conn.execute("INSERT INTO articles_fts(rowid, title, body, title_fold, body_fold) VALUES (?, ?, ?, ?, ?)",
+                     [aid, article.title or "", body, fold(article.title or ""), fold(body)])
+        _store_facts(db, aid, facts)
+        conn.execute("DELETE FROM events WHERE id NOT IN (SELECT event_id FROM event_sources)")
+        conn.execute("COMMIT")
+        return aid
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _store_facts(db, aid: int, facts: ArticleFacts) -> None:
+    ex = db.conn.execute
+    cids = {}
+    for c in facts.clusters:
+        cid = cluster_id(db, c.kind, c.number, c.parent)
+        cids[(c.kind, c.number, c.year)] = cid
+        ev, le, de = c.evidence, c.leader_evidence, c.deputy_evidence
+        ex("INSERT INTO cluster_years(article_id, cluster_id, year, leader_unit_id, deputy_unit_id, start, \"end\", "
+           "leader_start, leader_end, deputy_start, deputy_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+           [aid, cid, c.year, unit_id(db, c.leader), unit_id(db, c.deputy), ev and ev.start, ev and ev.end,
+            le and le.start, le and le.end, de and de.start, de and de.end])
+        for m in c.members:
+            sp = c.member_evidence.get(m)
+            ex("INSERT INTO memberships(article_id, cluster_id, year, unit_id, start, \"end\") VALUES (?,?,?,?,?,?)",
+               [aid, cid, c.year, unit_id(db, m), sp and sp.start, sp and sp.end])
+    for o in facts.officials:
+        oid = _id(db, "SELECT id FROM officials WHERE name = ?", "INSERT INTO officials(name) VALUES (?)", [o.name])
+        cl = None
+        if o.cluster_role and o.unit:
+            cl = next((c for c in facts.clusters if o.unit in (c.leader, c.deputy)), None)
+        ex("INSERT INTO official_mentions(article_id, official_id, title, unit_id, cluster_role, cluster_id, year, "
+           "start, \"end\") VALUES (?,?,?,?,?,?,?,?,?)",
+           [aid, oid, o.title, unit_id(db, o.unit), o.cluster_role, cids.get(cl.key) if cl else None,
+            cl.year if cl else facts.year, o.evidence and o.evidence.start, o.evidence and o.evidence.end])
+    for m in facts.slogans:
+        sid = _id(db, "SELECT id FROM slogans WHERE text = ?", "INSERT INTO slogans(text) VALUES (?)", [m.value])
+        ex("INSERT INTO slogan_mentions(article_id, slogan_id, year, start, \"end\") VALUES (?,?,?,?,?)",
+           [aid, sid, facts.year, m.evidence.start, m.evidence.end])
+    for m in facts.awards:
+        wid = _id(db, "SELECT id FROM awards WHERE title = ?", "INSERT INTO awards(title) VALUES (?)", [m.value])
+        ex("INSERT INTO award_mentions(article_id, award_id, year, start, \"end\") VALUES (?,?,?,?,?)",
+           [aid, wid, facts.year, m.evidence.start, m.evidence.end])
+    for m in facts.dates:
+        ex("INSERT INTO date_mentions(article_id, date, start, \"end\") VALUES (?,?,?,?)",
+           [aid, m.value, m.evidence.start, m.evidence.end])
+    for m in facts.provinces:
+        ex("INSERT INTO province_mentions(article_id, province, start, \"end\") VALUES (?,?,?,?)",
+           [aid, m.value, m.evidence.start, m.evidence.end])
+    e = facts.event
+    if e is not None and (e.type or e.date or e.host):
+        main = facts.clusters[0] if facts.clusters else None
+        key = "|".join([e.type or "", e.date or str(facts.year or ""),
+                        f"{main.kind}{main.number}" if main else "", e.host or ""])
+        eid = _id(db, "SELECT id FROM events WHERE event_key = ?", "INSERT INTO events(event_key) VALUES (?)", [key])
+        ex("UPDATE events SET type = ?, date = ?, year = ?, host_unit_id = ?, cluster_id = ? WHERE id = ?",
+           [e.type, e.date, int(e.date[:4]) if e.date else facts.year, unit_id(db, e.host),
+            cids.get(main.key) if main else None, eid])
+        ex("INSERT OR REPLACE INTO event_sources(event_id, article_id, start, \"end\") VALUES (?,?,?,?)",
+           [eid, aid, e.evidence and e.evidence.start, e.evidence and e.evidence.end])

@@ -1,0 +1,75 @@
+"""Questions the archive answers; the CLI and the dashboard both ask through these functions."""
+from __future__ import annotations
+
+import re
+
+import sqlite_utils
+
+from extract.normalize import fold
+
+LEADER_COLUMNS = ["kind", "number", "parent", "year", "leader_unit", "deputy_unit", "leader_person", "sources",
+                  "conflict", "leader_claims", "deputy_claims"]
+
+
+def leaders(db: sqlite_utils.Database, *, kind: str | None = None, cluster: int | None = None,
+            year: int | None = None, parent: str | None = None) -> list[dict]:
+    """Who led which cluster in which year (view ``cluster_leaders``), one row per cluster and year."""
+    where, params = [], []
+    if kind:
+        where.append("kind = ?"); params.append(kind)
+    if cluster is not None:
+        where.append("number = ?"); params.append(cluster)
+    if year is not None:
+        where.append("year = ?"); params.append(year)
+    if parent:
+        where.append("parent LIKE ?"); params.append(f"%{parent}%")
+    sql = f"SELECT {', '.join(LEADER_COLUMNS)} FROM cluster_leaders"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY year, kind, parent, number"
+    rows = [dict(zip(LEADER_COLUMNS, r)) for r in db.execute(sql, params).fetchall()]
+    for r in rows:
+        r["conflict"] = bool(r["conflict"])
+    return rows
+
+
+def members(db: sqlite_utils.Database, *, kind: str | None = None, cluster: int | None = None,
+            year: int | None = None) -> list[dict]:
+    """Members of clusters by year, with how many articles name each."""
+    where, params = [], []
+    for col, val in (("c.kind", kind), ("c.number", cluster), ("m.year", year)):
+        if val is not None:
+            where.append(f"{col} = ?"); params.append(val)
+    sql = ("SELECT c.kind, c.number, c.parent, m.year, u.label AS unit, count(DISTINCT m.article_id) AS sources "
+           "FROM memberships m JOIN clusters c ON c.id = m.cluster_id JOIN units u ON u.id = m.unit_id")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " GROUP BY c.id, m.year, u.id ORDER BY m.year, c.kind, c.number, u.label"
+    cols = ["kind", "number", "parent", "year", "unit", "sources"]
+    return [dict(zip(cols, r)) for r in db.execute(sql, params).fetchall()]
+
+
+def _has_diacritics(s: str) -> bool:
+    return fold(s) != s.casefold().strip()
+
+
+def fts_query(text: str) -> tuple[str, str]:
+    """(column filter, MATCH expression) for a user's words. Typed with diacritics: exact columns;
+    typed without: the folded columns, so "Ha Noi" finds "Hà Nội" but "thể" never finds "thế"."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        raise ValueError("the search needs at least one word")
+    exact = _has_diacritics(text)
+    cols = "{title body}" if exact else "{title_fold body_fold}"
+    terms = [w if exact else fold(w) for w in words]
+    phrase = " ".join(f'"{t}"' for t in terms)
+    return cols, f"{cols} : ({phrase})"
+
+
+def search(db: sqlite_utils.Database, text: str, *, limit: int = 20) -> list[dict]:
+    _, match = fts_query(text)
+    sql = ("SELECT a.id, a.url, a.title, a.published, snippet(articles_fts, -1, '[', ']', '…', 12) AS snippet "
+           "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? "
+           "ORDER BY rank LIMIT ?")
+    cols = ["id", "url", "title", "published", "snippet"]
+    return [dict(zip(cols, r)) for r in db.execute(sql, [match, limit]).fetchall()]
