@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # old-style tone placement -> the convention used in the gazetteers ("hoà" -> "hòa")
 _TONE_FIX = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -23,6 +24,7 @@ _SOFT_WRAP = re.compile(rf"(?<=[{LOWER},])\n(?=[{LOWER}\d])")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 
 
+@lru_cache(maxsize=16)
 def fix_tones(s: str) -> str:
     """Move tone marks to the gazetteers' convention; keeps the string's length."""
     def repl(m: re.Match) -> str:

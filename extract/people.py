@@ -177,8 +177,9 @@ def title_unit(title: str | None, *, owner: bool = True) -> str | None:
     return units[-1].label if units else None
 
 
-def find_people(text: str, exclude: list[tuple[int, int]] = ()) -> list[PersonMention]:
-    """Every person mention with the position and role written next to it."""
+def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | None = None) -> list[PersonMention]:
+    """Every person mention with the position and role written next to it. Candidates that only
+    look like a name (a family name and capitalised syllables, no cue, no position) go to ``bare``."""
     sn = surnames()
     out: list[PersonMention] = []
     for m in _NAME.finditer(text):
@@ -196,7 +197,9 @@ def find_people(text: str, exclude: list[tuple[int, int]] = ()) -> list[PersonMe
         if not cued and first not in sn:
             continue
         if not (cued or t_after or t_before):
-            continue  # a bare capitalised phrase: left to the NER check in pipeline
+            if bare is not None:
+                bare.append(PersonMention(name, s, e))
+            continue  # a bare capitalised phrase: left to the NER check (pipeline.people)
         title = t_after or t_before
         pm = PersonMention(name, s, e, title=title, cued=cued)
         pm.unit = title_unit(title)

@@ -70,7 +70,7 @@ class _Tokenizer:
                 words.append(tail)
                 spaces.append(False)
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        assert doc.text == text
+        doc.user_data["text"] = text
         return doc
 
 
@@ -78,6 +78,14 @@ if not Doc.has_extension("found"):
     Doc.set_extension("found", default=None)
     Doc.set_extension("meta", default=None)
     Doc.set_extension("facts", default=None)
+
+
+def _text(doc: Doc) -> str:
+    """The article text (spaCy rebuilds ``doc.text`` from its tokens on every access; keep one copy)."""
+    t = doc.user_data.get("text")
+    if t is None:
+        t = doc.user_data["text"] = doc.text
+    return t
 
 
 def _add_spans(doc: Doc, group: str, spans: list[tuple[int, int, str]]) -> None:
@@ -93,9 +101,9 @@ def _add_spans(doc: Doc, group: str, spans: list[tuple[int, int, str]]) -> None:
 def sentences(doc: Doc) -> Doc:
     from underthesea import sent_tokenize
     spans, pos = [], 0
-    for para in re.finditer(r"[^\n]+", doc.text):
+    for para in re.finditer(r"[^\n]+", _text(doc)):
         for s in sent_tokenize(para.group(0)):
-            i = doc.text.find(s, pos)
+            i = _text(doc).find(s, pos)
             if i < 0:
                 continue
             spans.append((i, i + len(s), "SENT"))
@@ -107,7 +115,7 @@ def sentences(doc: Doc) -> Doc:
 
 @Language.component("thidua_dates")
 def dates(doc: Doc) -> Doc:
-    found = dates_mod.find_dates(doc.text)
+    found = dates_mod.find_dates(_text(doc))
     doc._.found["dates"] = found
     _add_spans(doc, "dates", [(d.start, d.end, "DATE") for d in found])
     return doc
@@ -115,8 +123,8 @@ def dates(doc: Doc) -> Doc:
 
 @Language.component("thidua_quotes")
 def quotes(doc: Doc) -> Doc:
-    qs = quotes_mod.find_quotes(doc.text)
-    slogans = quotes_mod.classify_slogans(doc.text, qs)
+    qs = quotes_mod.find_quotes(_text(doc))
+    slogans = quotes_mod.classify_slogans(_text(doc), qs)
     doc._.found["quotes"] = qs
     doc._.found["slogans"] = slogans
     _add_spans(doc, "slogans", [(q.start, q.end, "SLOGAN") for q in slogans])
@@ -125,18 +133,41 @@ def quotes(doc: Doc) -> Doc:
 
 @Language.component("thidua_people")
 def people(doc: Doc) -> Doc:
-    text = doc.text
+    text = _text(doc)
     exclude = [(q.start, q.end) for q in doc._.found["slogans"]] + doc._.found["byline"]
-    found = people_mod.find_people(text, exclude)
+    bare: list = []
+    found = people_mod.find_people(text, exclude, bare)
+    if bare:
+        known = {p.name for p in found}
+        found += [p for p in _confirm_names(text, bare, doc._.found["sentences"]) if p.name not in known]
+        found.sort(key=lambda p: p.start)
     doc._.found["people"] = found
     _add_spans(doc, "officials", [(p.start, p.end, "PER") for p in found])
     return doc
 
 
+def _confirm_names(text: str, candidates: list, sentences: list[tuple[int, int]]) -> list:
+    """Keep the bare name candidates that underthesea's NER tags as persons (B-PER/I-PER). The NER
+    runs only on the sentences holding a candidate, so its cost stays off the common path."""
+    from underthesea import ner
+    out, tagged = [], {}
+    for c in candidates:
+        sent = _sentence_of(sentences, c.start) or (max(0, c.start - 100), min(len(text), c.end + 100))
+        if sent not in tagged:
+            try:
+                tagged[sent] = ner(text[sent[0]:sent[1]])
+            except Exception:  # a model failure must not lose the article
+                tagged[sent] = []
+        per = " ".join(w for w, *_, tag in tagged[sent] if tag.endswith("PER"))
+        if c.name in per:
+            out.append(c)
+    return out
+
+
 @Language.component("thidua_places")
 def places(doc: Doc) -> Doc:
     exclude = [(p.start, p.end) for p in doc._.found["people"]] + [(q.start, q.end) for q in doc._.found["slogans"]]
-    found = places_mod.find_provinces(doc.text, exclude)
+    found = places_mod.find_provinces(_text(doc), exclude)
     doc._.found["provinces"] = found
     _add_spans(doc, "provinces", [(p.start, p.end, "PROVINCE") for p in found])
     return doc
@@ -144,7 +175,7 @@ def places(doc: Doc) -> Doc:
 
 @Language.component("thidua_awards")
 def awards(doc: Doc) -> Doc:
-    found = awards_mod.find_awards(doc.text)
+    found = awards_mod.find_awards(_text(doc))
     doc._.found["awards"] = found
     _add_spans(doc, "awards", [(a.start, a.end, "AWARD") for a in found])
     return doc
@@ -152,7 +183,7 @@ def awards(doc: Doc) -> Doc:
 
 @Language.component("thidua_clusters")
 def clusters(doc: Doc) -> Doc:
-    text = doc.text
+    text = _text(doc)
     known = clusters_mod.known_district_levels(text)
     doc._.found["clusters"] = clusters_mod.find_cluster_mentions(text)
     doc._.found["member_lists"] = clusters_mod.find_member_lists(text, known)
@@ -294,7 +325,7 @@ def _parent(text: str, c: Cluster, mention_end: int, provinces_found) -> str | N
 
 
 def _resolve(doc: Doc) -> ArticleFacts:
-    text = doc.text
+    text = _text(doc)
     f = doc._.found
     meta = doc._.meta or {}
     title = meta.get("title") or guess_title(text)
