@@ -227,7 +227,7 @@ _ROLE_WORD = r"(Cụm|Khối|cụm|khối)\s+(trưởng|phó)"
 # "UNIT được chỉ định là Cụm trưởng" / "UNIT được Cụm bầu chọn làm Cụm trưởng" / "; UNIT là Cụm phó"
 _UNIT_IS_ROLE = re.compile(
     rf"^[^.;]{{0,50}}?(?:\b(?:là|làm|giữ(?:\s+vai\s+trò|\s+chức)?|đảm\s+(?:nhận|nhiệm)(?:\s+vai\s+trò)?|nhận\s+vai\s+trò)"
-    rf"|,\s*(?:là\s+)?(?=đơn\s+vị))\s*(?:đơn\s+vị\s+)?{_ROLE_WORD}(?:\s+(?:năm\s+(\d{{4}})))?")
+    rf"|,\s*(?:là\s+)?(?=đơn\s+vị)|^\s*[-–—:]\s*(?:là\s+)?)\s*(?:đơn\s+vị\s+)?{_ROLE_WORD}(?:\s+(?:năm\s+(\d{{4}})))?")
 # "UNIT (đơn vị Cụm trưởng năm 2023)" / "UNIT (Cụm trưởng)"
 _UNIT_PAREN_ROLE = re.compile(rf"^\s*\(\s*(?:đơn\s+vị\s+|Đơn\s+vị\s+)?{_ROLE_WORD}(?:\s+năm\s+(\d{{4}}))?\s*\)")
 # "Khối trưởng Khối thi đua … (năm 2024) là (đơn vị) X"

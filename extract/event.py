@@ -20,7 +20,8 @@ EVENT_TYPES: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) f
                     r"tặng\s+thưởng\s+huân\s+chương)"),
 ]]
 # an article about a document (a dispatch, a submission) reports no event
-_DOCUMENT_NEWS = re.compile(r"^(?:[^.]{0,80}\b(?:vừa\s+có\s+công\s+văn|công\s+văn|theo\s+tờ\s+trình|tờ\s+trình|vừa\s+gửi))",
+_DOCUMENT_NEWS = re.compile(r"^(?!(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Quán\s+triệt|Nhằm|Để)\b)"
+                            r"(?:[^.]{0,80}\b(?:vừa\s+có\s+công\s+văn|công\s+văn|theo\s+tờ\s+trình|tờ\s+trình|vừa\s+gửi))",
                             re.IGNORECASE)
 _MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|đại\s+hội|cuộc\s+họp|họp|buổi\s+làm\s+việc|hội\s+thảo|tọa\s+đàm|ban\s+hành\s+quyết\s+định)\b",
                       re.IGNORECASE)

@@ -21,7 +21,7 @@ _NAME = re.compile(rf"{_SYL}(?:[ \t]+{_SYL}){{1,4}}")
 _NOT_NAME = {"Viện", "Phó", "Chánh", "Vụ", "Cục", "Chủ", "Bí", "Ủy", "Uỷ", "Tổng", "Thủ", "Giám", "Kiểm",
              "Thẩm", "Phòng", "Ban", "Hội", "Đảng", "Cụm", "Khối", "Tỉnh", "Huyện", "Quận", "Tại", "Cùng",
              "Dự", "Sau", "Theo", "Năm", "Ngày", "Sáng", "Chiều", "Lãnh", "Tham", "Đại", "Thiếu", "Thượng",
-             "Trung", "Đồng", "Các", "Những", "Và", "Với", "Trưởng", "Kế", "Chỉ", "Công", "Nghị", "Quyết",
+             "Trung", "Đồng", "Các", "Những", "Ông", "Bà", "Và", "Với", "Trưởng", "Kế", "Chỉ", "Công", "Nghị", "Quyết",
              "Luật", "Thông", "Báo", "Tạp", "Trang", "Cổng", "Chiến", "Anh", "Huân", "Cờ", "Giấy",
              "Tập", "Lao", "Mẹ", "Thi", "Ngành", "Toàn", "Đoàn", "Hiệu", "Bộ", "Sở", "Tòa"}
 # ...except where they are a given name: "Quang", "Trung", "Đoàn" are ordinary name syllables
@@ -76,6 +76,9 @@ def _trim_name(text: str, m: re.Match) -> tuple[str, int, int] | None:
     for i, w in enumerate(words):
         j = text.index(w, pos)
         if w in _NOT_NAME and not (out and w in _NAME_OK_INSIDE):
+            if not out:
+                pos = j + len(w)
+                continue  # "Ông Đỗ Minh Châu": the cue word opens the match, the name follows
             break
         if out and len(out) >= 2 and _COMPOUND_NEXT.match(text, j + len(w)):
             break
@@ -215,9 +218,12 @@ def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | Non
                 pm.role_span = (s - len(sent) + rb.start(), s - len(sent) + rb.end())
         else:
             role = "leader" if r.group(3) == "trưởng" else "deputy"
-            via_unit = bool(r.group(1)) or text[r.start():r.end()].lstrip().startswith("(")
+            via_unit = bool(r.group(1)) or "(" in text[t_end if t_after else e:r.end()]
             pm.unit_role = role
-            head = bool(title) and re.match(r"(?:Viện\s+trưởng|Trưởng|Vụ\s+trưởng|Cục\s+trưởng|Chánh)", title or "")
+            # a role given to the unit is the person's own only if the person heads that unit
+            org_unit = title_unit(title, owner=False)
+            head = bool(title) and bool(re.match(r"Viện\s+trưởng" if org_unit else r"(?:Trưởng|Vụ\s+trưởng|Cục\s+trưởng|Chánh)",
+                                                 title or ""))
             pm.role = role if (not via_unit or head) else None
             if via_unit:
                 # "(Cụm trưởng)" after "… VKSND tỉnh X" speaks of the unit X

@@ -1,0 +1,192 @@
+"""Extraction rules on wordings written for these tests (not taken from the gold corpus): each test
+pins one way the procuracy's news says a thing."""
+from __future__ import annotations
+
+import pytest
+
+from extract import extract_text
+
+
+def facts(text: str, **kw) -> dict:
+    return extract_text(text, **kw).to_record()
+
+
+def clusters(text: str) -> dict:
+    return {(c["kind"], c["number"], c["year"]): c for c in facts(text)["clusters"]}
+
+
+# ------------------------------------------------------------------ clusters and members
+@pytest.mark.parametrize("mention,kind,number", [
+    ("Cụm thi đua số 4", "cum", 4), ("Cụm thi đua số IV", "cum", 4), ("Khối thi đua số 02", "khoi", 2),
+    ("Cụm số 12", "cum", 12), ("Khối thi đua số III", "khoi", 3), ("Cụm thi đua 9", "cum", 9),
+])
+def test_cluster_numbers_are_read_in_arabic_and_roman_numerals(mention, kind, number):
+    got = clusters(f"Ngày 5/3/2024, {mention} tổ chức Hội nghị ký kết giao ước thi đua năm 2024.")
+    assert (kind, number, 2024) in got
+
+
+def test_members_listed_after_gom_with_a_colon_and_a_dash_in_a_province_name():
+    text = ("Cụm thi đua số 4 gồm VKSND các tỉnh: Bình Dương, Bình Phước, Tây Ninh, Đồng Nai, "
+            "Bà Rịa – Vũng Tàu và Lâm Đồng vừa tổ chức Hội nghị sơ kết công tác thi đua 6 tháng đầu năm 2022.")
+    c = clusters(text)[("cum", 4, 2022)]
+    assert c["members"] == ["Bình Dương", "Bình Phước", "Tây Ninh", "Đồng Nai", "Bà Rịa - Vũng Tàu", "Lâm Đồng"]
+    assert c["parent"] == "VKSND tối cao"
+
+
+def test_district_members_take_the_level_written_before_them():
+    text = ("Cụm thi đua số 3 của VKSND tỉnh Nghệ An gồm VKSND các huyện Nam Đàn, Hưng Nguyên và thị xã Cửa Lò "
+            "đã tổ chức Hội nghị tổng kết công tác thi đua năm 2021.")
+    c = clusters(text)[("cum", 3, 2021)]
+    assert c["members"] == ["huyện Nam Đàn", "huyện Hưng Nguyên", "thị xã Cửa Lò"]
+    assert c["parent"] == "VKSND tỉnh Nghệ An"
+
+
+def test_a_list_in_parentheses_ends_at_the_closing_parenthesis():
+    text = ("Cụm thi đua số 9 (gồm VKSND các tỉnh Bình Thuận, Lâm Đồng, Đắk Nông) tổ chức Hội nghị tổng kết "
+            "năm 2023 tại VKSND tỉnh Bình Thuận. VKSND tỉnh Khánh Hòa dự với tư cách khách mời.")
+    assert clusters(text)[("cum", 9, 2023)]["members"] == ["Bình Thuận", "Lâm Đồng", "Đắk Nông"]
+
+
+def test_a_gom_that_lists_topics_is_not_a_member_list():
+    text = ("Bản tin ngày 10/3/2025 gồm những nội dung chính sau: VKSND tỉnh Hà Giang tổ chức Hội nghị phổ biến "
+            "Thông tư; Cụm thi đua số 2 ký kết giao ước thi đua năm 2025.")
+    assert clusters(text)[("cum", 2, 2025)]["members"] == []
+
+
+# ------------------------------------------------------------------ leaders and deputies
+@pytest.mark.parametrize("sentence", [
+    "VKSND tỉnh Hà Tĩnh được bầu làm Cụm trưởng, VKSND tỉnh Quảng Bình làm Cụm phó.",
+    "VKSND tỉnh Hà Tĩnh giữ vai trò Cụm trưởng; VKSND tỉnh Quảng Bình đảm nhận vai trò Cụm phó.",
+    "Cụm trưởng là VKSND tỉnh Hà Tĩnh, Cụm phó là VKSND tỉnh Quảng Bình.",
+    "Đồng chủ trì có đồng chí Trần Văn Nam, Viện trưởng VKSND tỉnh Hà Tĩnh, Cụm trưởng và đồng chí Lê Thị Hoa, "
+    "Viện trưởng VKSND tỉnh Quảng Bình, Cụm phó.",
+    "Đồng chí Trần Văn Nam – Viện trưởng VKSND tỉnh Hà Tĩnh (đơn vị Cụm trưởng) và đồng chí Lê Thị Hoa – "
+    "Viện trưởng VKSND tỉnh Quảng Bình (đơn vị Cụm phó) chủ trì Hội nghị.",
+    "VKSND tỉnh Hà Tĩnh - Cụm trưởng và VKSND tỉnh Quảng Bình - Cụm phó đồng chủ trì Hội nghị.",
+])
+def test_leader_and_deputy_are_read_from_the_many_ways_of_saying_it(sentence):
+    text = f"Cụm thi đua số 6 tổ chức Hội nghị ký kết giao ước thi đua năm 2021. {sentence}"
+    c = clusters(text)[("cum", 6, 2021)]
+    assert (c["leader"], c["deputy"]) == ("Hà Tĩnh", "Quảng Bình")
+    assert {"Hà Tĩnh", "Quảng Bình"} <= set(c["members"])
+
+
+def test_next_years_leader_elected_at_a_year_end_meeting_is_a_fact_about_next_year():
+    text = ("Ngày 15/12/2022, Cụm thi đua số 5 tổ chức Hội nghị tổng kết công tác thi đua năm 2022 tại VKSND tỉnh "
+            "Kon Tum (đơn vị Cụm trưởng năm 2022). Hội nghị đã bầu VKSND tỉnh Gia Lai làm Cụm trưởng năm 2023.")
+    got = clusters(text)
+    assert got[("cum", 5, 2022)]["leader"] == "Kon Tum"
+    assert got[("cum", 5, 2023)]["leader"] == "Gia Lai"
+
+
+def test_the_leader_of_a_bloc_of_departments_is_the_department_its_head_runs():
+    text = ("Khối thi đua số 1 VKSND tỉnh Long An gồm: Phòng 1, Phòng 2 và Văn phòng tổng hợp ký kết giao ước thi đua "
+            "năm 2023. Đồng chí Phạm Văn Tư, Trưởng phòng 2, Khối trưởng phát biểu.")
+    c = clusters(text)[("khoi", 1, 2023)]
+    assert c["leader"] == "Phòng 2"
+    assert c["parent"] == "VKSND tỉnh Long An"
+
+
+def test_a_role_in_parentheses_after_a_non_head_belongs_to_the_unit_not_the_person():
+    text = ("Cụm thi đua số 10 tổ chức Hội nghị trù bị năm 2023. Đồng chí Lê Văn Tám - Chánh Văn phòng VKSND "
+            "tỉnh Vĩnh Long (Cụm trưởng) báo cáo tóm tắt.")
+    r = facts(text)
+    assert r["clusters"][0]["leader"] == "Vĩnh Long"
+    assert r["officials"] == [{"name": "Lê Văn Tám", "title": "Chánh Văn phòng VKSND tỉnh Vĩnh Long", "cluster_role": None}]
+
+
+# ------------------------------------------------------------------ officials
+@pytest.mark.parametrize("sentence,name,title", [
+    ("Phó Viện trưởng VKSND tối cao Nguyễn Huy Tiến dự và chỉ đạo Hội nghị.", "Nguyễn Huy Tiến",
+     "Phó Viện trưởng VKSND tối cao"),
+    ("Dự Hội nghị có đồng chí Hoàng Văn Hùng, Vụ trưởng Vụ Thi đua – Khen thưởng VKSND tối cao.", "Hoàng Văn Hùng",
+     "Vụ trưởng Vụ Thi đua – Khen thưởng VKSND tối cao"),
+    ("Ông Đỗ Minh Châu (Viện trưởng VKSND tỉnh Bà Rịa – Vũng Tàu) phát biểu.", "Đỗ Minh Châu",
+     "Viện trưởng VKSND tỉnh Bà Rịa – Vũng Tàu"),
+    ("Đ/c Thiếu tướng Vũ Quang Huy, Phó Viện trưởng VKSQS Trung ương phát biểu.", "Vũ Quang Huy",
+     "Phó Viện trưởng VKSQS Trung ương"),
+])
+def test_officials_are_read_with_the_position_written_next_to_them(sentence, name, title):
+    offs = facts(f"Hội nghị tổng kết năm 2023. {sentence}")["officials"]
+    assert {"name": name, "title": title, "cluster_role": None} in offs
+
+
+def test_one_position_shared_by_a_list_of_names():
+    text = "Tham dự có các đồng chí Phó Viện trưởng VKSND tỉnh: Lý Văn Hai, Đinh Thị Ba và Tạ Quang Bốn."
+    offs = facts(text)["officials"]
+    assert [o["name"] for o in offs] == ["Lý Văn Hai", "Đinh Thị Ba", "Tạ Quang Bốn"]
+    assert {o["title"] for o in offs} == {"Phó Viện trưởng VKSND tỉnh"}
+
+
+def test_bylines_slogans_and_names_of_things_are_not_officials():
+    text = ("Hội nghị phát động phong trào “Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh” "
+            "theo lời dạy của Chủ tịch Hồ Chí Minh.\n\nNguyễn Minh - Văn phòng tổng hợp")
+    assert facts(text)["officials"] == []
+
+
+# ------------------------------------------------------------------ dates, event
+def test_dates_take_the_year_from_the_article_when_it_is_not_written():
+    r = facts("Sáng ngày 16/1, VKSND tỉnh Hà Nam tổ chức Hội nghị triển khai công tác năm 2024. "
+              "Kế hoạch số 12/KH-VKS ngày 05/01/2024 đã được ban hành.")
+    assert r["dates"] == ["2024-01-05", "2024-01-16"]
+    assert r["event"] == {"type": "trien_khai", "date": "2024-01-16", "host": "Hà Nam"}
+
+
+def test_a_december_meeting_that_launches_next_years_work_is_dated_in_the_year_before():
+    r = facts("Ngày 20/12, VKSND tối cao tổ chức Hội nghị triển khai công tác năm 2025. Năm 2024, toàn Ngành "
+              "đã hoàn thành các chỉ tiêu.")
+    assert r["event"]["date"] == "2024-12-20"
+
+
+def test_a_document_date_is_not_the_event_date():
+    r = facts("Thực hiện Công văn số 4800/VKSTC-V16 ngày 07/11/2023 về hướng dẫn tổng kết, chiều ngày 28/11/2023, "
+              "tại VKSND tỉnh Bến Tre, Cụm thi đua số 10 tổ chức Hội nghị tổng kết năm 2023.")
+    assert r["event"] == {"type": "tong_ket", "date": "2023-11-28", "host": "Bến Tre"}
+    assert r["dates"] == ["2023-11-07", "2023-11-28"]
+
+
+@pytest.mark.parametrize("title,etype", [
+    ("Cụm thi đua số 3 tổ chức Hội nghị trù bị tổng kết công tác thi đua năm 2022", "tru_bi"),
+    ("VKSND tỉnh Cà Mau sơ kết công tác thi đua 6 tháng đầu năm 2023", "so_ket"),
+    ("Cụm thi đua số 1 tổng kết năm 2023 và ký kết giao ước thi đua năm 2024", "tong_ket"),
+    ("VKSND tỉnh Sơn La đón nhận Huân chương Lao động hạng Nhì", "khen_thuong"),
+    ("Khối thi đua số 2 họp bình xét thi đua năm 2023", "binh_xet"),
+    ("Hội nghị phổ biến Luật Thi đua, khen thưởng; sau đó tổng kết phong trào", "khac"),
+])
+def test_event_type_is_the_first_kind_of_meeting_named_in_the_title(title, etype):
+    r = facts(f"{title}\n\nNội dung bài viết về hội nghị của các đơn vị.", title=title)
+    assert r["event"]["type"] == etype
+
+
+def test_an_article_about_a_dispatch_reports_no_event():
+    r = facts("VKSND tối cao vừa có công văn gửi các đơn vị về việc tổ chức Hội nghị điển hình tiên tiến.")
+    assert r["event"] is None
+
+
+# ------------------------------------------------------------------ slogans, awards, provinces
+def test_slogans_are_quoted_movements_and_mottos_not_awards_or_documents():
+    text = ("Các đơn vị thực hiện phương châm “Đoàn kết, kỷ cương, trách nhiệm, hiệu quả” và hưởng ứng phong trào "
+            "thi đua \"Chung tay xây dựng văn hóa công sở\", “Vì người nghèo”; xây dựng “Bảng chấm điểm thi đua”. "
+            "Đơn vị được đề nghị tặng danh hiệu “Tập thể lao động xuất sắc”.")
+    r = facts(text)
+    assert r["slogans"] == ["Đoàn kết, kỷ cương, trách nhiệm, hiệu quả", "Chung tay xây dựng văn hóa công sở",
+                            "Vì người nghèo"]
+    assert r["awards"] == ["Tập thể lao động xuất sắc"]
+
+
+@pytest.mark.parametrize("written,canonical", [
+    ("Cờ thi đua Chính phủ", "Cờ thi đua của Chính phủ"),
+    ("Cờ thi đua của ngành KSND", "Cờ thi đua ngành Kiểm sát nhân dân"),
+    ("Huân chương lao động hạng III", "Huân chương Lao động hạng Ba"),
+    ("Bằng khen của Viện trưởng Viện kiểm sát nhân dân tối cao", "Bằng khen của Viện trưởng VKSND tối cao"),
+    ("danh hiệu Chiến sĩ thi đua toàn quốc", "Chiến sĩ thi đua toàn quốc"),
+    ("Kỷ niệm chương “Vì sự nghiệp Kiểm sát”", "Kỷ niệm chương Vì sự nghiệp Kiểm sát"),
+])
+def test_award_titles_are_canonicalised_through_the_award_table(written, canonical):
+    assert facts(f"Năm 2023, đơn vị được tặng {written}.")["awards"] == [canonical]
+
+
+def test_provinces_are_canonical_and_uncle_ho_is_not_a_city():
+    text = ("Đoàn công tác của VKSND TP.HCM, VKSND tỉnh Thanh Hoá và VKSND tỉnh Đăk Nông học tập tư tưởng Hồ Chí Minh; "
+            "thành phố Huế đăng cai.")
+    assert facts(text)["provinces"] == ["Hồ Chí Minh", "Thanh Hóa", "Đắk Nông", "Thừa Thiên Huế"]
