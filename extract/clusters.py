@@ -66,7 +66,8 @@ def find_cluster_mentions(text: str) -> list[ClusterMention]:
 
 # ---------------------------------------------------------------- member lists
 _LIST_TRIGGER = re.compile(
-    r"(?:\b(?:bao\s+gồm|gồm\s+có|gồm)\b|thành\s+viên(?:\s+còn\s+lại)?(?:\s+trong\s+(?:Cụm|Khối))?\s+gồm|"
+    r"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)\s+\d+\s+(?:đơn\s+vị(?:\s+thành\s+viên)?|thành\s+viên|tỉnh|phòng)\s*(?:là\b|:)|"
+    r"\b(?:bao\s+gồm|gồm\s+có|gồm)\b|thành\s+viên(?:\s+còn\s+lại)?(?:\s+trong\s+(?:Cụm|Khối))?\s+gồm|"
     r"(?<=,)\s*(?=(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+(?:\d+\s+)?các\s+tỉnh)|"
     rf"các\s+đơn\s+vị\s+(?={ORG}\s)|các\s+đơn\s+vị\s*:)",
     re.IGNORECASE)

@@ -26,7 +26,7 @@ _DOCUMENT_NEWS = re.compile(r"^(?!(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|
 _MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|đại\s+hội|cuộc\s+họp|họp|buổi\s+làm\s+việc|hội\s+thảo|tọa\s+đàm|ban\s+hành\s+quyết\s+định)\b",
                       re.IGNORECASE)
 _HELD_AT = re.compile(rf"\btại\s+(?:trụ\s+sở\s+|hội\s+trường\s+|Hội\s+trường\s+|Trụ\s+sở\s+)?(?=(?:cơ\s+quan\s+)?{ORG}\b)")
-_ORGANISER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:đã\s+|vừa\s+|long\s+trọng\s+)*(?:tổ\s+chức|ban\s+hành|diễn\s+ra)\b")
+_ORGANISER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:đã\s+|vừa\s+|long\s+trọng\s+)*(?:tổ\s+chức|ban\s+hành|diễn\s+ra|đăng\s+cai|là\s+nơi\s+(?:diễn\s+ra|tổ\s+chức))\b")
 
 
 _MEETING_NOUN = re.compile(r"\b(?:Hội\s+nghị|hội\s+nghị|Lễ|lễ|Đại\s+hội|đại\s+hội)\b")

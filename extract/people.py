@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .gazetteer import canonical_province, surnames
-from .normalize import LOWER, UPPER
+from .gazetteer import canonical_province, province_pattern, surnames
+from .normalize import LOWER, UPPER, fix_tones
 from .units import ORG, department_at, find_units
 
 _SYL = rf"[{UPPER}][{LOWER}]+"
-_NAME = re.compile(rf"{_SYL}(?:[ \t]+{_SYL}){{1,4}}")
+_NAME = re.compile(rf"{_SYL}(?:[ \t]+{_SYL}){{1,7}}")
 # capitalised words that are never part of a person's name
 _NOT_NAME = {"Viện", "Phó", "Chánh", "Vụ", "Cục", "Chủ", "Bí", "Ủy", "Uỷ", "Tổng", "Thủ", "Giám", "Kiểm",
              "Thẩm", "Phòng", "Ban", "Hội", "Đảng", "Cụm", "Khối", "Tỉnh", "Huyện", "Quận", "Tại", "Cùng",
@@ -73,6 +73,13 @@ def _trim_name(text: str, m: re.Match) -> tuple[str, int, int] | None:
     words = m.group(0).split()
     out = []
     pos = m.start()
+    # "… VKSND tỉnh Quảng Ngãi Phạm Thị Kim Liên": a place glued before the name is not part of it
+    pm = province_pattern().match(fix_tones(text), m.start())
+    if pm and pm.end() < m.end() and canonical_province(pm.group(0)):
+        skip = len(pm.group(0).split())
+        if len(words) - skip >= 2:
+            pos = pm.end()
+            words = words[skip:]
     for i, w in enumerate(words):
         j = text.index(w, pos)
         if w in _NOT_NAME and not (out and w in _NAME_OK_INSIDE):

@@ -82,3 +82,20 @@ def test_installed_console_script_runs_the_same_contract(gold_dir):
     rec = _records(out)[0]
     jsonschema.validate(rec, SCHEMA)
     assert rec["source"] == path
+
+
+def test_bundled_pages_give_the_hand_made_clusters_roles_and_events(expected):
+    from thidua.pipeline import extract_article, read_source
+    problems = []
+    for page in expected:
+        article, _ = read_source(ROOT / "corpus" / page["file"])
+        rec = extract_article(article).facts.to_record()
+        got = {(c["kind"], c["number"], c["year"]): (c["leader"], c["deputy"]) for c in rec["clusters"]}
+        want = {(c["kind"], c["number"], c["year"]): (c.get("leader"), c.get("deputy")) for c in page["clusters"]}
+        if got != want:
+            problems.append((page["file"], "clusters", got, want))
+        ev = rec["event"] or {}
+        wev = page.get("event") or {}
+        if (ev.get("type"), ev.get("date")) != (wev.get("type"), wev.get("date")):
+            problems.append((page["file"], "event", ev, wev))
+    assert not problems, problems
