@@ -71,7 +71,6 @@ _LIST_TRIGGER = re.compile(
     r"(?<=,)\s*(?=(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+(?:\d+\s+)?các\s+tỉnh)|"
     rf"các\s+đơn\s+vị\s+(?={ORG}\s)|các\s+đơn\s+vị\s*:)",
     re.IGNORECASE)
-_LEVEL_IN_ITEM = re.compile(r"(?<![\w])(huyện|quận|thị\s+xã|thành\s+phố|TP\.?|Tp\.?|tỉnh|cấp\s+cao)\b", re.IGNORECASE)
 _UNIT_HEAD = re.compile(rf"^(?:{ORG}|Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)\b", re.IGNORECASE)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .gazetteer import canonical_province, province_pattern, surnames
 from .normalize import LOWER, UPPER, fix_tones
-from .units import ORG, department_at, find_units
+from .units import department_at, find_units
 
 _SYL = rf"[{UPPER}][{LOWER}]+"
 _NAME = re.compile(rf"{_SYL}(?:[ \t]+{_SYL}){{1,7}}")
@@ -144,7 +144,7 @@ def _title_after(text: str, end: int) -> tuple[str | None, int]:
 def _title_before(text: str, start: int) -> str | None:
     """A position written just before the name, in the same clause ("Viện trưởng VKSND tối cao Lê Minh Trí")."""
     seg = re.split(r"[,.;:()\n“”\"]|\s[–-]\s", text[max(0, start - 120):start])[-1]
-    seg = re.sub(rf"^\s*(?:(?:các\s+)?(?:đồng\s+chí|Đồng\s+chí|đ/c|Đ/c)\s+)?", "", seg)
+    seg = re.sub(r"^\s*(?:(?:các\s+)?(?:đồng\s+chí|Đồng\s+chí|đ/c|Đ/c)\s+)?", "", seg)
     m = POSITION_RE.search(seg)
     if not m:
         return None

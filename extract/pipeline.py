@@ -88,6 +88,12 @@ def _text(doc: Doc) -> str:
     return t
 
 
+def _keep(doc: Doc, key: str, found: list, label: str, group: str | None = None) -> None:
+    """Keep a component's findings in ``doc._.found[key]`` and as spans in ``doc.spans[group or key]``."""
+    doc._.found[key] = found
+    _add_spans(doc, group or key, [(x.start, x.end, label) for x in found])
+
+
 def _add_spans(doc: Doc, group: str, spans: list[tuple[int, int, str]]) -> None:
     out = []
     for start, end, label in spans:
@@ -115,9 +121,7 @@ def sentences(doc: Doc) -> Doc:
 
 @Language.component("thidua_dates")
 def dates(doc: Doc) -> Doc:
-    found = dates_mod.find_dates(_text(doc))
-    doc._.found["dates"] = found
-    _add_spans(doc, "dates", [(d.start, d.end, "DATE") for d in found])
+    _keep(doc, "dates", dates_mod.find_dates(_text(doc)), "DATE")
     return doc
 
 
@@ -126,8 +130,7 @@ def quotes(doc: Doc) -> Doc:
     qs = quotes_mod.find_quotes(_text(doc))
     slogans = quotes_mod.classify_slogans(_text(doc), qs)
     doc._.found["quotes"] = qs
-    doc._.found["slogans"] = slogans
-    _add_spans(doc, "slogans", [(q.start, q.end, "SLOGAN") for q in slogans])
+    _keep(doc, "slogans", slogans, "SLOGAN")
     return doc
 
 
@@ -141,8 +144,7 @@ def people(doc: Doc) -> Doc:
         known = {p.name for p in found}
         found += [p for p in _confirm_names(text, bare, doc._.found["sentences"]) if p.name not in known]
         found.sort(key=lambda p: p.start)
-    doc._.found["people"] = found
-    _add_spans(doc, "officials", [(p.start, p.end, "PER") for p in found])
+    _keep(doc, "people", found, "PER", group="officials")
     return doc
 
 
@@ -167,17 +169,13 @@ def _confirm_names(text: str, candidates: list, sentences: list[tuple[int, int]]
 @Language.component("thidua_places")
 def places(doc: Doc) -> Doc:
     exclude = [(p.start, p.end) for p in doc._.found["people"]] + [(q.start, q.end) for q in doc._.found["slogans"]]
-    found = places_mod.find_provinces(_text(doc), exclude)
-    doc._.found["provinces"] = found
-    _add_spans(doc, "provinces", [(p.start, p.end, "PROVINCE") for p in found])
+    _keep(doc, "provinces", places_mod.find_provinces(_text(doc), exclude), "PROVINCE")
     return doc
 
 
 @Language.component("thidua_awards")
 def awards(doc: Doc) -> Doc:
-    found = awards_mod.find_awards(_text(doc))
-    doc._.found["awards"] = found
-    _add_spans(doc, "awards", [(a.start, a.end, "AWARD") for a in found])
+    _keep(doc, "awards", awards_mod.find_awards(_text(doc)), "AWARD")
     return doc
 
 
@@ -185,10 +183,9 @@ def awards(doc: Doc) -> Doc:
 def clusters(doc: Doc) -> Doc:
     text = _text(doc)
     known = clusters_mod.known_district_levels(text)
-    doc._.found["clusters"] = clusters_mod.find_cluster_mentions(text)
+    _keep(doc, "clusters", clusters_mod.find_cluster_mentions(text), "CLUSTER")
     doc._.found["member_lists"] = clusters_mod.find_member_lists(text, known)
-    doc._.found["unit_roles"] = clusters_mod.find_unit_roles(text)
-    _add_spans(doc, "clusters", [(c.start, c.end, c.kind.upper()) for c in doc._.found["clusters"]])
+    _keep(doc, "unit_roles", clusters_mod.find_unit_roles(text), "ROLE")
     return doc
 
 
@@ -374,7 +371,7 @@ def _resolve(doc: Doc) -> ArticleFacts:
             entries[k] = Cluster(kind, number, y, evidence=span)
         return entries[k]
 
-    main: dict[str, ClusterKey] = {}
+    main: dict[str, tuple] = {}
     for m in mentions:
         if m.number is None and m.kind in numbered:
             continue
@@ -454,8 +451,6 @@ def _resolve(doc: Doc) -> ArticleFacts:
     facts.event = _event(text, title, f, published)
     return facts
 
-
-ClusterKey = tuple
 
 
 def _event(text: str, title: str | None, f: dict, published: str | None) -> Event | None:

@@ -10,7 +10,7 @@ import pytest
 from thidua.cli import cli
 
 
-@pytest.mark.parametrize("command", ["extract", "build", "leaders", "members", "search", "eval", "demo", "crawl"])
+@pytest.mark.parametrize("command", ["extract", "build", "leaders", "members", "search", "eval", "demo", "crawl", "serve"])
 def test_every_command_has_help(runner, command):
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
@@ -18,7 +18,7 @@ def test_every_command_has_help(runner, command):
 
 
 def test_archive_commands_take_db(runner):
-    for command in ("build", "leaders", "members", "search", "crawl"):
+    for command in ("build", "leaders", "members", "search", "crawl", "serve"):
         assert "--db" in runner.invoke(cli, [command, "--help"]).output
 
 

@@ -66,6 +66,14 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         raise ArchiveError(f"{path}: cannot be read as an SQLite archive ({exc})") from exc
 
 
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Fold the write-ahead log into the main file (so a read-only, immutable reader sees every row)."""
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError:
+        pass  # another connection is busy; the next writer will checkpoint
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
@@ -111,6 +119,11 @@ def cluster_id(db, kind: str, number: int | None, parent: str | None) -> int:
                      [kind, number, parent]).fetchone()
     if row:
         return row[0]
+    if not parent and number is not None:
+        # an article that does not say who runs the cluster joins the one cluster of that number, if only one
+        rows = db.execute("SELECT id FROM clusters WHERE kind = ? AND number = ?", [kind, number]).fetchall()
+        if len(rows) == 1:
+            return rows[0][0]
     return db.execute("INSERT INTO clusters(kind, number, parent) VALUES (?, ?, ?)", [kind, number, parent]).lastrowid
 
 

@@ -60,6 +60,7 @@ def cli():
       thidua build corpus/ --db archive.db        extract saved pages/texts into the archive
       thidua extract page.html --format jsonl     facts of files, without an archive
       thidua leaders --db archive.db --year 2023  who led which cluster in which year
+      thidua serve --db archive.db                browse it: Datasette, evidence, charts
       thidua demo                                 all of it on the bundled sample pages
     """
 
@@ -130,6 +131,8 @@ def build_archive(db, paths, *, quiet: bool = False) -> tuple[int, int]:
             click.echo(f"thidua build: {exc}", err=True)
         if not quiet and (i % 50 == 0 or i == len(files)) and sys.stderr.isatty():
             click.echo(f"\r{i}/{len(files)} files", err=True, nl=i == len(files))
+    from .archive import checkpoint
+    checkpoint(db)
     if not quiet:
         click.echo(f"built: {stored} article(s) stored, {failed} failed, {time.monotonic() - t0:.1f}s", err=True)
     return stored, failed
@@ -266,12 +269,15 @@ def demo(db_path):
                f"`thidua search \"Dong Thap\" --db {db_path}`", err=True)
 
 
-def _register_crawl() -> None:
+def _register_commands() -> None:
     from crawl.cli import crawl_command
+
+    from .dashboard import serve_command
     cli.add_command(crawl_command, "crawl")
+    cli.add_command(serve_command, "serve")
 
 
-_register_crawl()
+_register_commands()
 
 
 def main() -> None:  # pragma: no cover
