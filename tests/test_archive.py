@@ -146,3 +146,24 @@ def test_the_archive_records_its_schema_version_and_uses_wal(demo_db):
     con = sqlite3.connect(demo_db)
     assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(archive.SCHEMA_VERSION)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_building_with_worker_processes_stores_the_same_facts_as_one_process(runner, tmp_path):
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    assert runner.invoke(cli, ["build", str(ROOT / "corpus"), "--db", str(one)]).exit_code == 0
+    assert runner.invoke(cli, ["build", str(ROOT / "corpus"), "--db", str(two), "--workers", "2"]).exit_code == 0
+    assert _counts(one) == _counts(two)
+    q = "SELECT kind, number, year, leader_unit, deputy_unit, sources FROM cluster_leaders ORDER BY 1, 2, 3"
+    assert sqlite3.connect(one).execute(q).fetchall() == sqlite3.connect(two).execute(q).fetchall()
+
+
+def test_a_bad_file_in_a_folder_is_reported_and_the_rest_is_built(runner, tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(ROOT / "corpus", folder)
+    (folder / "broken.txt").write_bytes(b"\x00\x00 binary junk")
+    (folder / "empty.html").write_text("", encoding="utf-8")
+    db = tmp_path / "b.db"
+    result = runner.invoke(cli, ["build", str(folder), "--db", str(db)])
+    assert result.exit_code == 1
+    assert "broken.txt" in result.stderr and "empty.html" in result.stderr
+    assert _counts(db)["articles"] == len(list((ROOT / "corpus").glob("*.html")))

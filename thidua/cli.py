@@ -115,40 +115,39 @@ def extract(paths, fmt, evidence):
 
 
 # ---------------------------------------------------------------------------------- build
-def build_archive(db, paths, *, quiet: bool = False) -> tuple[int, int]:
-    """Extract every file into the archive; returns (stored, failed)."""
-    from .pipeline import SourceError, ingest, iter_paths, read_source, sha256
-    files = list(iter_paths(paths))
-    stored = failed = 0
+def build_archive(db, paths, *, workers: int = 1, quiet: bool = False) -> tuple[int, int]:
+    """Extract every file into the archive with progress on stderr; returns (stored, failed)."""
+    from .pipeline import build as run_build
     t0 = time.monotonic()
-    for i, p in enumerate(files, 1):
-        try:
-            article, raw = read_source(p)
-            ingest(db, article, raw_sha256=sha256(raw))
-            stored += 1
-        except SourceError as exc:
-            failed += 1
-            click.echo(f"thidua build: {exc}", err=True)
-        if not quiet and (i % 50 == 0 or i == len(files)) and sys.stderr.isatty():
-            click.echo(f"\r{i}/{len(files)} files", err=True, nl=i == len(files))
-    from .archive import checkpoint
-    checkpoint(db)
+    tty = sys.stderr.isatty() and not quiet
+
+    def progress(done: int) -> None:
+        if tty and done % 25 == 0:
+            rate = done / max(time.monotonic() - t0, 1e-9)
+            click.echo(f"\r{done} files, {rate:.0f}/s", err=True, nl=False)
+
+    res = run_build(db, paths, workers=workers, on_progress=progress,
+                    on_error=lambda msg: click.echo(f"\nthidua build: {msg}" if tty else f"thidua build: {msg}", err=True))
     if not quiet:
-        click.echo(f"built: {stored} article(s) stored, {failed} failed, {time.monotonic() - t0:.1f}s", err=True)
-    return stored, failed
+        click.echo(("\r" if tty else "") + f"built: {res.stored} article(s) stored, {res.failed} failed, "
+                   f"{time.monotonic() - t0:.1f}s", err=True)
+    return res.stored, res.failed
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="PATH...")
 @_db_option
-def build(paths, db_path):
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Extract in N processes (extraction is per article; one process writes the archive).")
+def build(paths, db_path, workers):
     """Extract saved pages/texts (files or folders) into the archive --db FILE.
 
     Idempotent: building the same input twice leaves the same rows; an article already in the
-    archive (same URL) has its facts replaced in one transaction.
+    archive (same URL) has its facts replaced in one transaction. A file that cannot be read is
+    reported on stderr and the exit status is 1; the other files are still stored.
     """
     db = _open(db_path, create=True)
-    _, failed = build_archive(db, paths)
+    _, failed = build_archive(db, paths, workers=workers)
     if failed:
         sys.exit(1)
 

@@ -99,3 +99,58 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
+
+
+@dataclass
+class BuildResult:
+    stored: int = 0
+    failed: int = 0
+    errors: list[str] | None = None
+
+
+def _extract_file(path: Path) -> tuple[Path, Extraction | None, str | None, str | None]:
+    """Worker: read and extract one file (no database access here)."""
+    try:
+        article, raw = read_source(path)
+        return path, extract_article(article), sha256(raw), None
+    except SourceError as exc:
+        return path, None, None, str(exc)
+    except Exception as exc:  # a bug in a rule must not stop a build of thousands of files
+        return path, None, None, f"{path}: extraction failed ({type(exc).__name__}: {exc})"
+
+
+def build(db: sqlite_utils.Database, paths: Iterable[str | Path], *, workers: int = 1,
+          on_progress=None, on_error=None) -> BuildResult:
+    """Extract files (or folders of .html/.txt) into the archive.
+
+    Extraction is per article and independent, so ``workers`` > 1 runs it in that many processes
+    while this process writes to SQLite (one writer, short transactions). Files are streamed: memory
+    does not grow with the number of files. ``on_progress(done)`` and ``on_error(message)`` report.
+    """
+    from .archive import checkpoint
+    res = BuildResult()
+    files = iter_paths(paths)
+    if workers > 1:
+        import multiprocessing as mp
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        with ctx.Pool(workers) as pool:
+            results = pool.imap(_extract_file, files, chunksize=8)
+            _store_all(db, results, res, on_progress, on_error)
+    else:
+        _store_all(db, map(_extract_file, files), res, on_progress, on_error)
+    checkpoint(db)
+    return res
+
+
+def _store_all(db, results, res: BuildResult, on_progress, on_error) -> None:
+    from .archive import store
+    for done, (path, ex, raw_sha, err) in enumerate(results, 1):
+        if ex is None:
+            res.failed += 1
+            if on_error:
+                on_error(err)
+        else:
+            store(db, ex.article, ex.facts, body=ex.body, raw_sha256=raw_sha)
+            res.stored += 1
+        if on_progress:
+            on_progress(done)
