@@ -1,7 +1,6 @@
 """``thidua crawl``: the click command (the thidua CLI registers ``crawl_command``)."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 import click

@@ -12,7 +12,7 @@ import random
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
@@ -98,32 +98,51 @@ class TooManyRedirects(Exception):
 
 
 class HostGate:
-    """Per-host politeness: at most ``concurrency`` requests in flight, starts ``delay`` apart."""
+    """Per-host politeness: at most ``concurrency`` requests in flight, and request *sends* at
+    least ``delay`` apart.
+
+    The delay is counted from the moment a request's headers were written (``sent()``, called
+    from httpx's trace hook), not from when it left the gate: a request that spends time getting
+    a connection does not shorten the pause before the next one, and with a delay the next
+    request does not leave the gate before the previous one was sent.
+    """
 
     def __init__(self, delay: float, concurrency: int) -> None:
         self.delay = delay
         self._sem = asyncio.Semaphore(max(1, concurrency))
         self._lock = asyncio.Lock()
         self._next_at = 0.0
+        self._unsent: asyncio.Event | None = None
 
     def hold(self, seconds: float) -> None:
         """No request to this host for ``seconds`` (429 / 503 Retry-After)."""
         self._next_at = max(self._next_at, time.monotonic() + seconds)
 
-    async def __aenter__(self) -> HostGate:
+    def sent(self, ticket: asyncio.Event) -> None:
+        """The request holding ``ticket`` is on the wire now: the next one waits ``delay`` from here."""
+        if not ticket.is_set():
+            self._next_at = max(self._next_at, time.monotonic() + self.delay)
+            ticket.set()
+
+    async def enter(self) -> asyncio.Event:
+        """Wait for a slot and for the host's pause; return the request's ticket."""
         await self._sem.acquire()
         try:
             async with self._lock:
-                wait = self._next_at - time.monotonic()
-                if wait > 0:
+                if self._unsent is not None and self.delay > 0:
+                    await self._unsent.wait()
+                while (wait := self._next_at - time.monotonic()) > 0:
                     await asyncio.sleep(wait)
                 self._next_at = time.monotonic() + self.delay
+                ticket = asyncio.Event()
+                self._unsent = ticket
+                return ticket
         except BaseException:
             self._sem.release()
             raise
-        return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    def leave(self, ticket: asyncio.Event) -> None:
+        ticket.set()  # never sent (connection failed...) or done: nobody waits on it any more
         self._sem.release()
 
 
@@ -275,7 +294,7 @@ class Fetcher:
         return base * self._rng.uniform(0.5, 1.5)
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                    check_robots: bool = True, max_retries: int | None = None,
+                    check_robots: bool = True, max_retries: int | None = None, max_bytes: int | None = None,
                     on_attempt: Callable[[str], None] | None = None) -> FetchResult:
         """GET ``url`` politely; never raises for network or HTTP trouble (see ``FetchResult``)."""
         retries = self.config.max_retries if max_retries is None else max_retries
@@ -289,7 +308,8 @@ class Fetcher:
             wait: float | None = None
             try:
                 status, final_url, headers, body = await self._get_following_redirects(
-                    url, etag=etag, last_modified=last_modified, check_robots=check_robots)
+                    url, etag=etag, last_modified=last_modified, check_robots=check_robots,
+                    max_bytes=max_bytes or self.config.max_bytes)
             except Refused as exc:
                 return FetchResult(url, SKIPPED, attempts=attempt, reason=str(exc))
             except TooLarge as exc:
@@ -334,7 +354,7 @@ class Fetcher:
             await asyncio.sleep(wait if wait is not None else self._backoff(attempt))
 
     async def _get_following_redirects(self, url: str, *, etag: str | None, last_modified: str | None,
-                                       check_robots: bool) -> tuple[int, str, dict[str, str], bytes]:
+                                       check_robots: bool, max_bytes: int) -> tuple[int, str, dict[str, str], bytes]:
         seen = {url}
         current = url
         for hop in range(self.config.max_redirects + 1):
@@ -348,7 +368,7 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if hop == 0 and last_modified:
                 headers["If-Modified-Since"] = last_modified
-            status, resp_headers, body = await self._get_once(current, headers)
+            status, resp_headers, body = await self._get_once(current, headers, max_bytes)
             location = resp_headers.get("location")
             if status in REDIRECTS and location:
                 nxt = urljoin(current, location.strip()).split("#", 1)[0]
@@ -360,30 +380,44 @@ class Fetcher:
             return status, current, resp_headers, body
         raise TooManyRedirects(f"more than {self.config.max_redirects} redirects")
 
-    async def _get_once(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    async def _get_once(self, url: str, headers: dict[str, str], max_bytes: int) -> tuple[int, dict[str, str], bytes]:
         netloc = netloc_of(url)
         stats = self.host_stats(netloc)
-        async with self.gate(netloc), self._global:
-            stats.requests += 1
-            now = time.monotonic()
-            stats.first_at = stats.first_at if stats.first_at is not None else now
-            if self.on_request:
-                self.on_request(url)
-            async with self.client.stream("GET", url, headers=headers) as resp:
-                resp_headers = {k.lower(): v for k, v in resp.headers.items()}
-                if resp.status_code in REDIRECTS or resp.status_code == 304:
-                    body = b""
-                else:
-                    length = resp_headers.get("content-length", "")
-                    if length.isdigit() and int(length) > self.config.max_bytes:
-                        raise TooLarge(f"too large: Content-Length {length} > {self.config.max_bytes} bytes")
-                    chunks = bytearray()
-                    async for chunk in resp.aiter_bytes():
-                        chunks += chunk
-                        if len(chunks) > self.config.max_bytes:
-                            raise TooLarge(f"too large: body over {self.config.max_bytes} bytes")
-                    body = bytes(chunks)
-            stats.responses += 1
-            stats.bytes += len(body)
-            stats.last_at = time.monotonic()
-            return resp.status_code, resp_headers, body
+        gate = self.gate(netloc)
+        ticket = await gate.enter()
+
+        async def trace(event: str, info: object) -> None:
+            if event.endswith("send_request_headers.complete"):
+                gate.sent(ticket)
+
+        try:
+            async with self._global:
+                return await self._send(url, headers, stats, trace, max_bytes)
+        finally:
+            gate.leave(ticket)
+
+    async def _send(self, url: str, headers: dict[str, str], stats: HostStats,
+                    trace: Callable[[str, object], Awaitable[None]], max_bytes: int) -> tuple[int, dict[str, str], bytes]:
+        stats.requests += 1
+        now = time.monotonic()
+        stats.first_at = stats.first_at if stats.first_at is not None else now
+        if self.on_request:
+            self.on_request(url)
+        async with self.client.stream("GET", url, headers=headers, extensions={"trace": trace}) as resp:
+            resp_headers = {k.lower(): v for k, v in resp.headers.items()}
+            if resp.status_code in REDIRECTS or resp.status_code == 304:
+                body = b""
+            else:
+                length = resp_headers.get("content-length", "")
+                if length.isdigit() and int(length) > max_bytes:
+                    raise TooLarge(f"too large: Content-Length {length} > {max_bytes} bytes")
+                chunks = bytearray()
+                async for chunk in resp.aiter_bytes():
+                    chunks += chunk
+                    if len(chunks) > max_bytes:
+                        raise TooLarge(f"too large: body over {max_bytes} bytes")
+                body = bytes(chunks)
+        stats.responses += 1
+        stats.bytes += len(body)
+        stats.last_at = time.monotonic()
+        return resp.status_code, resp_headers, body

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -63,3 +64,20 @@ def get(raw_dir: str | Path, sha256: str) -> bytes:
 
 def has(raw_dir: str | Path, sha256: str) -> bool:
     return raw_path(raw_dir, sha256).exists()
+
+
+def remove_stale_temp_files(raw_dir: str | Path, older_than: float = 3600.0) -> int:
+    """Delete temp files a killed writer left behind (older than ``older_than`` seconds)."""
+    root = Path(raw_dir)
+    if not root.is_dir():
+        return 0
+    removed = 0
+    limit = time.time() - older_than
+    for tmp in root.glob("*/.tmp-*"):
+        try:
+            if tmp.stat().st_mtime < limit:
+                tmp.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed

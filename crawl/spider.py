@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from typing import Any, Protocol
 
 import sqlite_utils
@@ -27,7 +28,17 @@ from crawl.parse import parse_page
 from crawl.profile import Profile, Section
 from crawl.sitemaps import parse_sitemap
 
+SITEMAP_MAX_BYTES = 50_000_000  # the sitemap protocol's own limit (uncompressed)
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+
+
+def normalize_url(url: str) -> str:
+    """Fragment dropped, scheme and host lower-cased, default port and empty path made canonical."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.lower()
+    if (parts.scheme.lower(), netloc.rsplit(":", 1)[-1]) in (("http", "80"), ("https", "443")):
+        netloc = netloc.rsplit(":", 1)[0]
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 
 
 class IngestFn(Protocol):
@@ -154,7 +165,7 @@ class Spider:
         out = []
         seen: set[str] = set()
         for url, hint in links:
-            url = profile.localize(url.strip())
+            url = normalize_url(profile.localize(url.strip()))
             if url in seen or not profile.matches_host(netloc_of(url)) or not profile.is_article_url(url):
                 continue
             seen.add(url)
@@ -175,12 +186,12 @@ class Spider:
         return m is not None and self.summary.new_articles >= m
 
     async def _fetch_meta(self, profile: Profile, url: str, kind: str, section: str,
-                          conditional: bool) -> FetchResult:
+                          conditional: bool, max_bytes: int | None = None) -> FetchResult:
         """Fetch a discovery page (listing, sitemap, feed), keeping its state row."""
         row = state.ensure(self.db, url, site=profile.name, kind=kind, section=section, run_id=self.run_id)
         result = await self.fetcher.fetch(url, etag=row.etag if conditional else None,
                                           last_modified=row.last_modified if conditional else None,
-                                          on_attempt=self._count_attempt)
+                                          max_bytes=max_bytes, on_attempt=self._count_attempt)
         fields: dict[str, object] = {"http_status": result.status, "run_id": self.run_id, "reason": result.reason,
                                      "fetched_at": state.now_iso() if result.status else None}
         if result.outcome == OK:
@@ -223,7 +234,10 @@ class Spider:
             self.work[profile.name].set()
 
     async def _sitemap(self, profile: Profile, url: str, depth: int) -> None:
-        result = await self._fetch_meta(profile, url, state.SITEMAP, "sitemap", conditional=True)
+        # a top-level sitemap is read every run: an unchanged index (304) says nothing about its
+        # children; the children themselves are revalidated with their ETag / Last-Modified
+        result = await self._fetch_meta(profile, url, state.SITEMAP, "sitemap", conditional=depth > 0,
+                                        max_bytes=max(SITEMAP_MAX_BYTES, self.config.fetch.max_bytes))
         if result.outcome != OK:
             return
         sitemap = parse_sitemap(result.body)
@@ -325,7 +339,10 @@ class Spider:
 
     async def fetch_article(self, profile: Profile, row: state.UrlRow) -> None:
         counts = self.summary.sites[profile.name]
-        result = await self.fetcher.fetch(row.url, etag=row.etag, last_modified=row.last_modified,
+        # validators only for an article already in the archive: a 304 must not hide a page
+        # whose ingest failed last time
+        result = await self.fetcher.fetch(row.url, etag=row.etag if row.refreshing else None,
+                                          last_modified=row.last_modified if row.refreshing else None,
                                           on_attempt=self._count_attempt)
         stamp = state.now_iso()
         if result.outcome == NOT_MODIFIED:
@@ -347,7 +364,7 @@ class Spider:
             self._bump(counts, SKIPPED)
             return
         sha = rawstore.put(self.raw_dir, result.body)
-        unchanged = row.sha256 == sha and row.fetched_at is not None
+        unchanged = row.refreshing and row.sha256 == sha
         state.update(self.db, row.url, status=state.DONE if unchanged else state.FETCHED, sha256=sha,
                      http_status=result.status, final_url=result.final_url if result.final_url != row.url else None,
                      etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified"),
@@ -426,7 +443,8 @@ class Spider:
         try:
             state.requeue(self.db, names, statuses=[state.FAILED], max_attempts=self.config.max_attempts)
             if self.config.refresh:
-                state.requeue(self.db, names, statuses=[state.DONE])
+                state.requeue(self.db, names, statuses=[state.DONE], reason=state.REFRESH)
+            rawstore.remove_stale_temp_files(self.raw_dir)
             self.resume_fetched()
             async with self.fetcher:
                 tasks = [asyncio.create_task(self.discover(p)) for p in self.config.sites]

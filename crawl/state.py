@@ -80,9 +80,17 @@ class UrlRow:
     hint_published: str | None = None
     fetched_at: str | None = None
     section: str | None = None
+    reason: str | None = None
+
+    @property
+    def refreshing(self) -> bool:
+        """Queued again by --refresh (it was in the archive): validate it, don't re-ingest the same body."""
+        return self.reason == REFRESH
 
 
-_ROW_COLUMNS = "url, site, kind, status, attempts, etag, last_modified, sha256, content_type, hint_published, fetched_at, section"
+REFRESH = "refresh"
+_ROW_COLUMNS = ("url, site, kind, status, attempts, etag, last_modified, sha256, content_type, hint_published,"
+                " fetched_at, section, reason")
 
 
 def _row(values: tuple) -> UrlRow:
@@ -174,12 +182,13 @@ def pending_ingest(db: sqlite_utils.Database, sites: Iterable[str]) -> list[UrlR
 
 
 def requeue(db: sqlite_utils.Database, sites: Iterable[str], *, statuses: Iterable[str],
-            max_attempts: int | None = None) -> int:
-    """Put articles in ``statuses`` back in the queue (failed ones under ``max_attempts``)."""
+            max_attempts: int | None = None, reason: str | None = None) -> int:
+    """Put articles in ``statuses`` back in the queue (failed ones under ``max_attempts``);
+    ``reason`` (else the old one is kept) says why: ``REFRESH`` for --refresh."""
     sites, statuses = list(sites), list(statuses)
-    sql = (f"UPDATE crawl_urls SET status = 'queued' WHERE kind = 'article'"
+    sql = (f"UPDATE crawl_urls SET status = 'queued', reason = coalesce(?, reason) WHERE kind = 'article'"
            f" AND site IN ({','.join('?' * len(sites))}) AND status IN ({','.join('?' * len(statuses))})")
-    params: list[object] = [*sites, *statuses]
+    params: list[object] = [reason, *sites, *statuses]
     if max_attempts is not None:
         sql += " AND attempts < ?"
         params.append(max_attempts)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from .gazetteer import CENTRAL_CITIES, canonical_province, province_pattern
 from .normalize import LOWER, UPPER, fix_tones
 
+# "VKSND cấp cao 1/2/3": the three high-level procuracies by their seat
+_HIGH_COURT_SEATS = {"1": "Hà Nội", "2": "Đà Nẵng", "3": "Hồ Chí Minh"}
 # the organisation word that opens a unit mention
 ORG = (r"(?:Viện\s+kiểm\s+sát\s+nhân\s+dân|Viện\s+kiểm\s+sát\s+quân\s+sự|Viện\s+KSND|Viện\s+KSQS|"
        r"VKSND|VKSQS|V[A-Z]SND|VKS\s+quân\s+sự|Viện\s+kiểm\s+sát|VKS)")
@@ -61,8 +63,7 @@ def place_name(text: str, pos: int) -> tuple[str, int] | None:
             cut = i
             break
     words = words[:cut]
-    end = pos + len(" ".join(words)) if words else pos
-    # re-measure the end on the real text (white space may be several characters)
+    # the end on the real text (white space between words may be several characters)
     end = pos
     for w in words:
         j = text.index(w, end)
@@ -82,8 +83,8 @@ def unit_at(text: str, pos: int, default_level: str | None = None) -> Unit | Non
     ftext = fix_tones(text)
     m = re.compile(r"\s*(?:(?:các|\d+)\s+)?").match(text, pos)
     p = m.end()
-    m = re.compile(r"tối\s+cao|TC\b", re.IGNORECASE).match(text, p)
-    if m and text[p:m.end()].lower().startswith("tối"):
+    m = re.compile(r"tối\s+cao", re.IGNORECASE).match(text, p)
+    if m:
         return Unit("VKSND tối cao", "tối cao", pos, m.end())
     m = re.compile(r"cấp\s+cao\s*(?:(?:tại|ở)\s+)?(?:(?:TP\.?|Tp\.?|thành\s+phố|Thành\s+phố)\s*)?", re.IGNORECASE).match(text, p)
     if m:
@@ -92,7 +93,7 @@ def unit_at(text: str, pos: int, default_level: str | None = None) -> Unit | Non
             return Unit(f"VKSND cấp cao tại {canonical_province(pm.group(0))}", "cấp cao", pos, pm.end())
         n = re.compile(r"\d").match(text, m.end())
         if n:
-            city = {"1": "Hà Nội", "2": "Đà Nẵng", "3": "Hồ Chí Minh"}.get(n.group(0))
+            city = _HIGH_COURT_SEATS.get(n.group(0))
             if city:
                 return Unit(f"VKSND cấp cao tại {city}", "cấp cao", pos, n.end())
         return None

@@ -135,19 +135,41 @@ def build_archive(db, paths, *, workers: int = 1, quiet: bool = False) -> tuple[
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="PATH...")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="[PATH...]")
 @_db_option
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
               help="Extract in N processes (extraction is per article; one process writes the archive).")
-def build(paths, db_path, workers):
-    """Extract saved pages/texts (files or folders) into the archive --db FILE.
+@click.option("--from-raw", is_flag=True,
+              help="Re-extract every page the crawler stored in the raw store, without fetching anything.")
+@click.option("--raw-dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="The crawler's raw store (default: <db>.raw/ beside the archive).")
+def build(paths, db_path, workers, from_raw, raw_dir):
+    """Extract saved pages/texts (files or folders) into the archive --db FILE; with --from-raw,
+    re-extract the crawled pages kept in the raw store (after an extractor upgrade).
 
     Idempotent: building the same input twice leaves the same rows; an article already in the
     archive (same URL) has its facts replaced in one transaction. A file that cannot be read is
     reported on stderr and the exit status is 1; the other files are still stored.
     """
+    if not paths and not from_raw:
+        raise click.UsageError("give files or folders to build from, or --from-raw")
     db = _open(db_path, create=True)
-    _, failed = build_archive(db, paths, workers=workers)
+    failed = 0
+    if paths:
+        failed += build_archive(db, paths, workers=workers)[1]
+    if from_raw:
+        from crawl.rawstore import default_raw_dir
+        from crawl.rebuild import reingest
+
+        from .archive import checkpoint
+        from .pipeline import ingest
+        folder = raw_dir or default_raw_dir(db_path)
+        t0 = time.monotonic()
+        stored, bad = reingest(db, folder, ingest)
+        checkpoint(db)
+        click.echo(f"re-extracted from {folder}: {stored} article(s), {bad} failed, {time.monotonic() - t0:.1f}s",
+                   err=True)
+        failed += bad
     if failed:
         sys.exit(1)
 
