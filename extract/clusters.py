@@ -67,11 +67,13 @@ def find_cluster_mentions(text: str) -> list[ClusterMention]:
 # ---------------------------------------------------------------- member lists
 _LIST_TRIGGER = re.compile(
     r"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)\s+\d+\s+(?:đơn\s+vị(?:\s+thành\s+viên)?|thành\s+viên|tỉnh|phòng)\s*(?:là\b|:)|"
-    r"\b(?:bao\s+gồm|gồm\s+có|gồm)\b|thành\s+viên(?:\s+còn\s+lại)?(?:\s+trong\s+(?:Cụm|Khối))?\s+gồm|"
+    r"\b(?:bao\s+gồm|gồm\s+có|gồm)\b|thành\s+viên(?:\s+còn\s+lại)?(?:\s+trong\s+(?:Cụm|Khối))?\s+(?:gồm|là)\b|"
+    r"với\s+sự\s+tham\s+gia\s+của|"
     r"(?<=,)\s*(?=(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+(?:\d+\s+)?các\s+tỉnh)|"
     rf"các\s+đơn\s+vị\s+(?={ORG}\s)|các\s+đơn\s+vị\s*:)",
     re.IGNORECASE)
-_UNIT_HEAD = re.compile(rf"^(?:{ORG}|Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)\b", re.IGNORECASE)
+_UNIT_HEAD = re.compile(rf"^(?:{ORG}|Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)\b",
+                        re.IGNORECASE)
 
 
 @dataclass
@@ -100,7 +102,7 @@ def _split_items(body: str, offset: int) -> list[tuple[str, int]]:
         parts = re.split(r"\s+và\s+", item)
         heads = [bool(_UNIT_HEAD.match(p.strip())) for p in parts]
         bare = [bool(re.match(rf"[{UPPER}]", p.strip())) for p in parts]
-        dept = bool(re.match(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra)\b", parts[0].strip()))
+        dept = bool(re.match(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan)\b", parts[0].strip()))
         split = len(parts) > 1 and (all(heads[1:]) if dept else all(h or b for h, b in zip(heads, bare)))
         if split:
             q = 0
@@ -113,7 +115,8 @@ def _split_items(body: str, offset: int) -> list[tuple[str, int]]:
     return out
 
 
-_HEADER = re.compile(rf"^\s*:?\s*(?:\d+\s+)?(?:(?:{ORG})\s+)?(?:các\s+|\d+\s+)?((?:(?:huyện|quận|thị\s+xã|thành\s+phố|tỉnh|đơn\s+vị|phòng)\s*,?\s*)+):\s*",
+_HEADER = re.compile(rf"^\s*:?\s*(?:\d+\s+)?(?:(?:{ORG})\s+)?(?:các\s+|\d+\s+)?((?:(?:huyện|quận|thị\s+xã|thành\s+phố|tỉnh|đơn\s+vị|phòng)\s*,?\s*)+)"
+                     r"(?:[^:,;.]{0,40})?:\s*",
                      re.IGNORECASE)
 _ITEM_PREFIX = re.compile(rf"^[\s:]*(?:(?:Lãnh\s+đạo|lãnh\s+đạo|đại\s+diện)\s+)?(?:(?:{ORG})\s+)?(?:các\s+|\d+\s+(?:đơn\s+vị|tỉnh|phòng)\s*:?\s*)?",
                           re.IGNORECASE)
@@ -139,7 +142,7 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str]) ->
         if not core.strip():
             continue
         # a department of a procuracy
-        if re.match(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra)\b", core):
+        if re.match(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan)\b", core):
             dep = department_at(core, 0)
             label = core.strip() if re.search(r"\b(?:VKSND|Viện\s+KSND)\s+tối\s+cao$", core) else (dep.label if dep else None)
             if label:
@@ -154,6 +157,9 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str]) ->
             if not (level == "cấp cao" and new == "thành phố"):
                 level = new
             name_from = core[lv.end():]
+        whole = province_pattern().match(fix_tones(core))
+        if whole and canonical_province(whole.group(0)) and whole.group(0)[:2].upper() == "TP":
+            name_from = core  # "TP.HCM" is one name, not the level "TP." and a place "HCM"
         fcore = fix_tones(name_from)
         provs = [m for m in province_pattern().finditer(fcore) if m.group(0)[0].isupper()]
         city = provs and canonical_province(provs[0].group(0)) in CENTRAL_CITIES
@@ -224,15 +230,18 @@ def known_district_levels(text: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- roles of units
 _ROLE_WORD = r"(Cụm|Khối|cụm|khối)\s+(trưởng|phó)"
+# what may follow a role: its cluster and its year ("Cụm phó Cụm thi đua số 9 năm 2024")
+_ROLE_TAIL = r"(?:\s+(?:Cụm|Khối|cụm|khối)\s+(?:thi\s+đua\s+)?(?:số\s+)?(?:\d+|[IVX]+\b))?(?:\s+(?:của\s+|cho\s+)?năm\s+(\d{4}))?"
 # "UNIT được chỉ định là Cụm trưởng" / "UNIT được Cụm bầu chọn làm Cụm trưởng" / "; UNIT là Cụm phó"
 _UNIT_IS_ROLE = re.compile(
     rf"^[^.;]{{0,50}}?(?:\b(?:là|làm|giữ(?:\s+vai\s+trò|\s+chức)?|đảm\s+(?:nhận|nhiệm)(?:\s+vai\s+trò)?|nhận\s+vai\s+trò)"
-    rf"|,\s*(?:là\s+)?(?=đơn\s+vị)|^\s*[-–—:]\s*(?:là\s+)?)\s*(?:đơn\s+vị\s+)?{_ROLE_WORD}(?:\s+(?:năm\s+(\d{{4}})))?")
+    rf"|,\s*(?:là\s+)?(?=đơn\s+vị)|^\s*[-–—:]\s*(?:là\s+)?)\s*(?:đơn\s+vị\s+)?{_ROLE_WORD}{_ROLE_TAIL}")
 # "UNIT (đơn vị Cụm trưởng năm 2023)" / "UNIT (Cụm trưởng)"
-_UNIT_PAREN_ROLE = re.compile(rf"^\s*\(\s*(?:đơn\s+vị\s+|Đơn\s+vị\s+)?{_ROLE_WORD}(?:\s+năm\s+(\d{{4}}))?\s*\)")
+_UNIT_PAREN_ROLE = re.compile(rf"^\s*\(\s*(?:đơn\s+vị\s+|Đơn\s+vị\s+)?{_ROLE_WORD}{_ROLE_TAIL}\s*\)")
 # "Khối trưởng Khối thi đua … (năm 2024) là (đơn vị) X"
-_ROLE_IS_UNIT = re.compile(rf"{_ROLE_WORD}(?:\s+(?:Cụm|Khối)\s+thi\s+đua[^.;,]{{0,60}}?)?(?:\s+năm\s+(\d{{4}}))?\s+(?:là|gồm)\s+(?:đơn\s+vị\s+)?")
-# "bầu/chọn/suy tôn UNIT làm Cụm trưởng năm 2024"
+# "Cụm trưởng là VKSND tỉnh X", "đơn vị Cụm trưởng (VKSND tỉnh X)", "Cụm trưởng năm 2022 sẽ do VKSND tỉnh X đảm nhiệm"
+_ROLE_IS_UNIT = re.compile(rf"{_ROLE_WORD}(?:\s+(?:Cụm|Khối)\s+thi\s+đua[^.;,()]{{0,60}}?)?(?:\s+(?:của\s+|cho\s+)?năm\s+(\d{{4}}))?"
+                           r"\s*(?:\s(?:là|gồm)\s|:|\(|\s(?:sẽ\s+)?(?:do|thuộc\s+về)\s)\s*(?:đơn\s+vị\s+)?")
 
 
 @dataclass
@@ -252,7 +261,7 @@ def _unit_or_dept(text: str, pos: int) -> Unit | None:
     return department_at(text, m.end())
 
 
-_DEPT_START = re.compile(r"(?<![\w])(?:Văn\s+phòng|Phòng|Vụ|Cục|Thanh\s+tra)\s")
+_DEPT_START = re.compile(r"(?<![\w])(?:Văn\s+phòng|Phòng|Vụ|Cục|Thanh\s+tra|Cơ\s+quan\s+điều\s+tra)\s")
 
 
 def find_unit_roles(text: str) -> list[UnitRole]:

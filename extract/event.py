@@ -23,10 +23,18 @@ EVENT_TYPES: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) f
 _DOCUMENT_NEWS = re.compile(r"^(?!(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Quán\s+triệt|Nhằm|Để)\b)"
                             r"(?:[^.]{0,80}\b(?:vừa\s+có\s+công\s+văn|công\s+văn|theo\s+tờ\s+trình|tờ\s+trình|vừa\s+gửi))",
                             re.IGNORECASE)
-_MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|đại\s+hội|cuộc\s+họp|họp|buổi\s+làm\s+việc|hội\s+thảo|tọa\s+đàm|ban\s+hành\s+quyết\s+định)\b",
+_MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|đại\s+hội|cuộc\s+họp|họp|buổi\s+làm\s+việc|hội\s+thảo|tọa\s+đàm|ban\s+hành\s+quyết\s+định|"
+                      r"chương\s+trình|giao\s+lưu|hội\s+thao|hội\s+thi|cuộc\s+thi|hội\s+diễn|buổi\s+gặp\s+mặt|gặp\s+mặt)\b",
                       re.IGNORECASE)
+# a meeting that says what it is about ("Hội nghị phổ biến", "chương trình giao lưu") as opposed to a bare "Hội nghị."
+_DESCRIBED_MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|cuộc\s+họp|họp|chương\s+trình|buổi)\s+(?!(?:và|của|được|đã|này|tại|với|do|để|nhằm)\b)[a-zà-ỹđ]",
+                                re.IGNORECASE)
 _HELD_AT = re.compile(rf"\btại\s+(?:trụ\s+sở\s+|hội\s+trường\s+|Hội\s+trường\s+|Trụ\s+sở\s+)?(?=(?:cơ\s+quan\s+)?{ORG}\b)")
-_ORGANISER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:đã\s+|vừa\s+|long\s+trọng\s+)*(?:tổ\s+chức|ban\s+hành|diễn\s+ra|đăng\s+cai|là\s+nơi\s+(?:diễn\s+ra|tổ\s+chức))\b")
+# what may stand between a unit and its verb: "(Cụm trưởng)", "- đơn vị Khối trưởng", ", TP. Hồ Chí Minh"
+_ORGANISER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:[-–,]\s*đơn\s+vị\s+(?:Cụm|Khối)\s+(?:trưởng|phó)\s*)?"
+                        r"(?:,\s*(?:tỉnh|thành\s+phố|TP\.?)\s*[A-ZĐÀ-Ỹ][^\s,]*(?:\s+[A-ZĐÀ-Ỹ][^\s,]*){0,3}\s*)?"
+                        r"(?:đã\s+|vừa\s+|long\s+trọng\s+)*(?:chủ\s+trì\s+)?"
+                        r"(?:tổ\s+chức|ban\s+hành|diễn\s+ra|đăng\s+cai|là\s+nơi\s+(?:diễn\s+ra|tổ\s+chức))\b")
 
 
 _MEETING_NOUN = re.compile(r"\b(?:Hội\s+nghị|hội\s+nghị|Lễ|lễ|Đại\s+hội|đại\s+hội)\b")
@@ -53,6 +61,8 @@ def event_type(title: str | None, text: str) -> tuple[str | None, tuple[int, int
             for m in pat.finditer(scope):
                 if _not_this_event(scope, m.start()):
                     continue
+                if scope is text and not _in_meeting_sentence(text, m.start()):
+                    continue  # deep in the text, a kind counts only where a meeting is spoken of
                 if best is None or m.start() < best[1]:
                     best = (etype, m.start(), m.end())
                 break
@@ -75,6 +85,17 @@ _DOC_SUBJECT = re.compile(r"(?:Chỉ\s+thị|Kế\s+hoạch|Hướng\s+dẫn|Cô
                           r"Tờ\s+trình)\s+(?:số\s+)?[^.;]{0,120}$")
 
 
+def _in_meeting_sentence(text: str, pos: int) -> bool:
+    a = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    b = min(x for x in (text.find(". ", pos), text.find("\n", pos), len(text)) if x >= 0)
+    return bool(re.search(r"\b(?:hội\s+nghị|lễ|cuộc\s+họp|họp|ký\s+kết|buổi)\b", text[a:b], re.IGNORECASE))
+
+
+def meeting_kind_named(text: str) -> bool:
+    """Whether the text says what kind of meeting it reports (else the type stays unknown)."""
+    return bool(_DESCRIBED_MEETING.search(text))
+
+
 def _not_this_event(scope: str, pos: int) -> bool:
     before = scope[max(0, pos - 160):pos]
     before = re.split(r"[.;!?]\s|\n", before)[-1]
@@ -82,9 +103,12 @@ def _not_this_event(scope: str, pos: int) -> bool:
 
 
 def is_document_news(text: str, title: str | None) -> bool:
-    body = text.strip()
-    if title and body.startswith(title):
-        body = body[len(title):].strip()
+    """An article about a document (a dispatch, a submission), not about a meeting."""
+    if title and (_MEETING.search(title) or any(p.search(title) and not _not_this_event(title, p.search(title).start())
+                                                for _, p in EVENT_TYPES[:6])):
+        return False
+    # the first paragraph of prose, past title, date and update lines
+    body = next((l.strip() for l in text.split("\n") if len(l.strip()) >= 60 and l.strip() != (title or "")), "")
     return bool(_DOCUMENT_NEWS.match(body)) and not re.match(r"^[^.]{0,200}quyết\s+định[^.]{0,120}tặng", body, re.IGNORECASE)
 
 
@@ -118,8 +142,32 @@ def event_date(text: str, dates: list[DateMention], publication: set[int]) -> Da
     return None
 
 
+_CLUSTER_BEFORE = re.compile(r"(?:Cụm|Khối)\s+thi\s+đua(?:\s+số)?\s+\S+\s*(?:[-–—,]\s*)?(?:thuộc\s+|của\s+)?$")
+_HELD_IN_PLACE = re.compile(r"\btại\s+(?=(?:tỉnh|thành\s+phố|TP\.?)\s)")
+_HELD_ANYWHERE = re.compile(rf"\b(?:được\s+)?(?:tổ\s+chức|diễn\s+ra)\s+tại\s+(?:trụ\s+sở\s+|hội\s+trường\s+|Hội\s+trường\s+)?(?={ORG}\b)")
+
+
+def _organisers(text: str, lo: int, hi: int):
+    """Units and departments in text[lo:hi] followed by the verb of organising."""
+    from .units import department_at
+    window = text[lo:hi]
+    found = list(find_units(window))
+    for m in re.finditer(r"(?<![\w])(?:Phòng|Văn\s+phòng|Vụ|Cục)\s", window):
+        d = department_at(window, m.start())
+        if d:
+            found.append(d)
+    for u in sorted(found, key=lambda u: u.start):
+        if _CLUSTER_BEFORE.search(window[max(0, u.start - 40):u.start]):
+            continue  # "Cụm thi đua số 1 thuộc VKSND tỉnh X tổ chức": the cluster organised, X runs it
+        if _ORGANISER.match(window, u.end):
+            yield u
+
+
 def event_host(text: str, sentence: tuple[int, int] | None) -> tuple[str, tuple[int, int]] | None:
-    """"tại (trụ sở) VKSND tỉnh X" near the event, else the unit that organised it ("VKSND tỉnh X tổ chức")."""
+    """"tại (trụ sở) VKSND tỉnh X" near the event, else the unit that organised it ("VKSND tỉnh X tổ
+    chức"), else "Hội nghị được tổ chức tại VKSND …" anywhere."""
+    from .gazetteer import canonical_province, province_pattern
+    from .normalize import fix_tones
     lo, hi = sentence if sentence else (0, min(len(text), 600))
     # the sentence and the one after it ("Hội nghị được tổ chức tại trụ sở VKSND tỉnh X.")
     nxt = re.search(r"[.!?](?:\s|$)", text[hi:hi + 300])
@@ -129,7 +177,16 @@ def event_host(text: str, sentence: tuple[int, int] | None) -> tuple[str, tuple[
         for u in find_units(window, m.end(), m.end() + 120):
             if u.start == m.end() or window[m.end():u.start].strip().lower() in ("cơ quan",):
                 return u.label, (lo + u.start, lo + u.end)
-    for u in find_units(window):
-        if _ORGANISER.match(window, u.end):
-            return u.label, (lo + u.start, lo + u.end)
+    for u in _organisers(text, lo, hi):
+        return u.label, (lo + u.start, lo + u.end)
+    for m in _HELD_IN_PLACE.finditer(window):
+        lv = re.match(r"(?:tỉnh|thành\s+phố|TP\.?)\s+", window[m.end():])
+        pm = province_pattern().match(fix_tones(window), m.end() + lv.end())
+        name = canonical_province(pm.group(0)) if pm else None
+        if name and (lv.group(0).startswith("tỉnh") or name in ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ")):
+            return name, (lo + pm.start(), lo + pm.end())
+    for m in _HELD_ANYWHERE.finditer(text):
+        for u in find_units(text, m.end(), m.end() + 120):
+            if u.start == m.end():
+                return u.label, (u.start, u.end)
     return None

@@ -87,6 +87,9 @@ _RANKS = {"nhất": "Nhất", "nhì": "Nhì", "ba": "Ba", "i": "Nhất", "ii": "
 
 
 def award_title(rule: AwardRule, m: re.Match) -> str:
+    if rule.canonical == "*":
+        t = re.sub(r"\s+", " ", m.group(0)).strip()
+        return t[0].upper() + t[1:]
     if "{rank}" in rule.canonical:
         return rule.canonical.format(rank=_RANKS[m.group("rank").lower()])
     return rule.canonical

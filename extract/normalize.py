@@ -51,10 +51,22 @@ def key(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip(" .,;:!?()[]\"'“”")
 
 
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {c: None for c in range(0x300, 0x370)}  # combining marks
+    for c in range(0xC0, 0x2000):
+        base = "".join(ch for ch in unicodedata.normalize("NFD", chr(c)) if unicodedata.category(ch) != "Mn")
+        if base != chr(c) and base.isascii():
+            table[c] = base
+    table[ord("đ")], table[ord("Đ")] = "d", "D"
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def fold(s: str) -> str:
     """Strip diacritics ("Hà Nội" -> "ha noi") for accent-insensitive search."""
-    s = unicodedata.normalize("NFD", key(s)).replace("đ", "d").replace("Đ", "d")
-    return "".join(c for c in s if unicodedata.category(c) != "Mn")
+    return key(s).translate(_FOLD)
 
 
 def squash(s: str) -> str:

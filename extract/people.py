@@ -17,16 +17,25 @@ from .units import department_at, find_units
 
 _SYL = rf"[{UPPER}][{LOWER}]+"
 _NAME = re.compile(rf"{_SYL}(?:[ \t]+{_SYL}){{1,7}}")
-# capitalised words that are never part of a person's name
-_NOT_NAME = {"Viện", "Phó", "Chánh", "Vụ", "Cục", "Chủ", "Bí", "Ủy", "Uỷ", "Tổng", "Thủ", "Giám", "Kiểm",
-             "Thẩm", "Phòng", "Ban", "Hội", "Đảng", "Cụm", "Khối", "Tỉnh", "Huyện", "Quận", "Tại", "Cùng",
-             "Dự", "Sau", "Theo", "Năm", "Ngày", "Sáng", "Chiều", "Lãnh", "Tham", "Đại", "Thiếu", "Thượng",
-             "Trung", "Đồng", "Các", "Những", "Ông", "Bà", "Và", "Với", "Trưởng", "Kế", "Chỉ", "Công", "Nghị", "Quyết",
-             "Luật", "Thông", "Báo", "Tạp", "Trang", "Cổng", "Chiến", "Anh", "Huân", "Cờ", "Giấy",
-             "Tập", "Lao", "Mẹ", "Thi", "Ngành", "Toàn", "Đoàn", "Hiệu", "Bộ", "Sở", "Tòa"}
-# ...except where they are a given name: "Quang", "Trung", "Đoàn" are ordinary name syllables
-_NAME_OK_INSIDE = {"Quang", "Trung", "Đoàn", "Đồng", "Anh", "Kim", "Công", "Thông", "Toàn", "Chiến", "Hiệu"}
-_COMPOUND_NEXT = re.compile(r"[ \t]+(?:phố|ương|phòng|chí|tra|sát|khu|quan|trực|nước|tịch|tướng|trưởng)\b")
+# capitalised words that are never a syllable of a person's name
+_NOT_NAME = {"Viện", "Phó", "Chánh", "Vụ", "Cục", "Bí", "Ủy", "Uỷ", "Tổng", "Thủ", "Giám", "Kiểm",
+             "Thẩm", "Phòng", "Ban", "Đảng", "Cụm", "Khối", "Tỉnh", "Huyện", "Quận", "Tại", "Cùng",
+             "Dự", "Sau", "Theo", "Năm", "Ngày", "Sáng", "Chiều", "Lãnh", "Tham", "Các", "Những", "Ông", "Bà",
+             "Và", "Với", "Trưởng", "Huân", "Cờ", "Giấy", "Tập", "Mẹ", "Thi", "Ngành", "Bộ", "Sở", "Tòa", "Ảnh"}
+# capitalised syllables that open a common noun with the next lower-case syllable ("Quyết định",
+# "Trung ương", "Đoàn kết") but are ordinary name syllables otherwise ("Đỗ Văn Quyết", "Đoàn Mạnh Cường")
+_COMPOUNDS = {
+    "Quyết": {"định"}, "Nghị": {"quyết", "định"}, "Chỉ": {"thị"}, "Công": {"văn", "an", "đoàn", "tác", "ty"},
+    "Thông": {"tư", "báo"}, "Báo": {"cáo"}, "Tạp": {"chí"}, "Kế": {"hoạch"}, "Chiến": {"sĩ"}, "Anh": {"hùng"},
+    "Bằng": {"khen"}, "Đại": {"hội", "biểu", "tá", "úy", "uý", "tướng", "học", "diện"},
+    "Thiếu": {"tướng", "tá", "úy", "uý"}, "Thượng": {"tướng", "tá", "úy", "uý"},
+    "Trung": {"tướng", "tá", "úy", "uý", "ương", "tâm"}, "Thành": {"phố"}, "Văn": {"phòng", "bản"},
+    "Đồng": {"chí"}, "Thanh": {"tra", "niên"}, "Quân": {"khu", "đội", "đoàn", "chủng"}, "Cơ": {"quan"},
+    "Thường": {"trực"}, "Luật": {"sư"}, "Toàn": {"cảnh", "thể", "quốc"}, "Đoàn": {"kết", "viên", "thể"},
+    "Hội": {"nghị", "đồng", "trường"}, "Chủ": {"tịch", "nhiệm", "trì", "đề"}, "Lao": {"động"},
+    "Trang": {"chủ", "tin", "thông"}, "Cổng": {"thông"}, "Hiệu": {"trưởng"}, "Nhà": {"nước"},
+}
+_NEXT_LOWER = re.compile(rf"[ \t]+([{LOWER}]+)")
 _RANK = r"(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)\s+)"
 _CUE = re.compile(rf"(?:(?<![\w/])(?:đồng\s+chí|Đồng\s+chí|ĐỒNG\s+CHÍ|đ/c|Đ/c|đ/\s*c|ông|Ông|bà|Bà)\s+{_RANK}?)$")
 # the words a position starts with
@@ -37,7 +46,7 @@ POSITION = (r"(?:(?:Nguyên\s+|Quyền\s+)?(?:Phó\s+)?(?:Viện\s+trưởng|vi�
             r"Ủy\s+viên|Uỷ\s+viên|Đại\s+biểu\s+Quốc\s+hội|Kế\s+toán\s+trưởng|Trưởng|Phó\s+Chủ\s+nhiệm|Tổng\s+Thư\s+ký|"
             r"Chủ\s+tịch\s+nước)|Phó\s+(?:Chánh|Trưởng|Giám|Bí|Chủ|Thủ|Vụ|Cục)[\w\s]{0,30}?(?=\s|,))")
 POSITION_RE = re.compile(POSITION)
-_ROLE = re.compile(r"(?:\(\s*)?(?:(đơn\s+vị|Đơn\s+vị)\s+)?(Cụm|Khối|cụm|khối)\s+(trưởng|phó)\b"
+_ROLE = re.compile(r"(?:\(\s*)?(?:đại\s+diện\s+)?(?:(đơn\s+vị|Đơn\s+vị)\s+)?(Cụm|Khối|cụm|khối)\s+(trưởng|phó)\b"
                    r"(?:\s+(?:Cụm|Khối|cụm|khối)\s+(?:thi\s+đua|Thi\s+đua)(?:\s+số)?\s*(?:\d+|[IVX]+\b)?)?"
                    r"(?:\s+năm\s+(\d{4}))?\s*\)?")
 # where a position stops
@@ -82,12 +91,12 @@ def _trim_name(text: str, m: re.Match) -> tuple[str, int, int] | None:
             words = words[skip:]
     for i, w in enumerate(words):
         j = text.index(w, pos)
-        if w in _NOT_NAME and not (out and w in _NAME_OK_INSIDE):
+        nxt = _NEXT_LOWER.match(text, j + len(w))
+        compound = nxt is not None and nxt.group(1) in _COMPOUNDS.get(w, ())
+        if w in _NOT_NAME or compound:
             if not out:
                 pos = j + len(w)
-                continue  # "Ông Đỗ Minh Châu": the cue word opens the match, the name follows
-            break
-        if out and len(out) >= 2 and _COMPOUND_NEXT.match(text, j + len(w)):
+                continue  # "Ông Đỗ Minh Châu": a cue or title word opens the match, the name follows
             break
         out.append((w, j))
         pos = j + len(w)

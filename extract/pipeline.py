@@ -137,7 +137,7 @@ def quotes(doc: Doc) -> Doc:
 @Language.component("thidua_people")
 def people(doc: Doc) -> Doc:
     text = _text(doc)
-    exclude = [(q.start, q.end) for q in doc._.found["slogans"]] + doc._.found["byline"]
+    exclude = [(q.start, q.end) for q in doc._.found["slogans"]] + doc._.found["byline"] + _credits(text)
     bare: list = []
     found = people_mod.find_people(text, exclude, bare)
     if bare:
@@ -146,6 +146,11 @@ def people(doc: Doc) -> Doc:
         found.sort(key=lambda p: p.start)
     _keep(doc, "people", found, "PER", group="officials")
     return doc
+
+
+def _credits(text: str) -> list[tuple[int, int]]:
+    """Photo credits ("(Ảnh: Lâm Viên)", "Ảnh: TL"): a name there is a photographer, not an official."""
+    return [(m.start(), m.end()) for m in re.finditer(r"\b(?:Ảnh|Nguồn|Clip|Video)\s*:\s*[^)\n]{0,60}", text)]
 
 
 def _confirm_names(text: str, candidates: list, sentences: list[tuple[int, int]]) -> list:
@@ -168,7 +173,8 @@ def _confirm_names(text: str, candidates: list, sentences: list[tuple[int, int]]
 
 @Language.component("thidua_places")
 def places(doc: Doc) -> Doc:
-    exclude = [(p.start, p.end) for p in doc._.found["people"]] + [(q.start, q.end) for q in doc._.found["slogans"]]
+    exclude = ([(p.start, p.end) for p in doc._.found["people"]] + [(q.start, q.end) for q in doc._.found["slogans"]]
+               + doc._.found["byline"])
     _keep(doc, "provinces", places_mod.find_provinces(_text(doc), exclude), "PROVINCE")
     return doc
 
@@ -412,6 +418,14 @@ def _resolve(doc: Doc) -> ArticleFacts:
 
     # roles: statements about units, and people whose unit holds a role
     roles = [(r.role, r.kind, r.unit, r.year, r.start, r.end) for r in f["unit_roles"]]
+    # "suy tôn X làm Cụm trưởng năm 2024, Y làm Cụm phó": a role without a year takes the year
+    # another role of the same sentence states
+    for i, (role, kind, unit, ry, a, b) in enumerate(roles):
+        if ry is None:
+            sent = _sentence_of(f["sentences"], a)
+            sib = next((r[3] for r in roles if r[3] and sent and sent[0] <= r[4] < sent[1]), None)
+            if sib:
+                roles[i] = (role, kind, unit, sib, a, b)
     for p in f["people"]:
         if p.unit_role and p.unit and p.role_span:
             kind = "khoi" if "khối" in text[p.role_span[0]:p.role_span[1]].lower() else "cum"
@@ -475,8 +489,9 @@ def _event(text: str, title: str | None, f: dict, published: str | None) -> Even
     if etype is None and d is None and host is None:
         return Event(None, None, None, None)
     ev_span = _span(text, *span) if span else None
-    return Event(etype if etype else ("khac" if d else None), d.iso if d else None,
-                 host[0] if host else None, ev_span)
+    if etype is None and (d or host) and event_mod.meeting_kind_named(text[sent[0]:sent[1]] if sent else text[:600]):
+        etype = "khac"  # a meeting of a kind not in the list ("Hội nghị phổ biến", "giao lưu thể thao")
+    return Event(etype, d.iso if d else None, host[0] if host else None, ev_span)
 
 
 def run(text: str, *, title: str | None = None, published: str | None = None) -> Doc:

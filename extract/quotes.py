@@ -14,8 +14,10 @@ from .gazetteer import award_rules
 _QUOTE = re.compile(r"[“\"„«]([^“”\"«»\n]{2,400}?)[”\"»]")
 # what announces a slogan, just before the opening quote
 _CUE = re.compile(
-    r"(?:phong\s+trào(?:\s+thi\s+đua)?(?:\s+\w+){0,3}|chủ\s+đề(?:\s+năm\s+\d{4})?|phương\s+châm(?:\s+hành\s+động)?|"
-    r"cuộc\s+vận\s+động(?:\s+[^.;“”\"]{0,80})?|khẩu\s+hiệu|lời\s+dạy(?:\s+[^.;“”\"]{0,80})?|"
+    r"(?:phong\s+trào(?:\s+thi\s+đua)?(?:\s+\w+){0,3}|chủ\s+đề(?:\s+thi\s+đua)?(?:\s+(?:của\s+)?năm\s+\d{4})?(?:\s+là)?|"
+    r"phương\s+châm(?:\s+hành\s+động)?(?:\s+(?:của\s+)?năm\s+\d{4})?(?:\s+là)?|"
+    r"cuộc\s+vận\s+động(?:\s+[^.;“”\"]{0,80})?|khẩu\s+hiệu(?:\s+hành\s+động)?(?:\s+là)?|"
+    r"lời\s+(?:Bác\s+)?dạy(?:\s+[^.;“”\"]{0,80})?|"
     r"tinh\s+thần|thông\s+điệp|mục\s+tiêu\s+kép|đợt\s+thi\s+đua(?:\s+\w+){0,3}|phát\s+động\s+thi\s+đua|"
     r"hưởng\s+ứng|với\s+nội\s+dung|gắn\s+với)\s*[:,]?\s*$",
     re.IGNORECASE)

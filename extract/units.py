@@ -30,7 +30,7 @@ _STOP_LOWER = {"và", "đã", "là", "được", "có", "cùng", "tổ", "vừa"
 _CAP = rf"(?:[{UPPER}][{LOWER}]*|\d+)"
 _DEPT_HEAD = (r"(?:Văn\s+phòng(?:\s+tổng\s+hợp)?|Phòng(?:\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s*[-–]\s*[\wÀ-ỹ]+|\s+[\wÀ-ỹ]+){0,6}))?|"
               r"Vụ\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s+[\wÀ-ỹ-]+){0,8})|Cục\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s+[\wÀ-ỹ-]+){0,8})|"
-              r"Thanh\s+tra(?:\s*[-–]\s*Khiếu\s+tố)?)")
+              r"Thanh\s+tra(?:\s*[-–]\s*Khiếu\s+tố)?|Cơ\s+quan\s+điều\s+tra(?:\s+(?:VKSND|Viện\s+KSND)\s+tối\s+cao)?)")
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,10 @@ def unit_at(text: str, pos: int, default_level: str | None = None) -> Unit | Non
     m = re.compile(r"(?:Trung\s+ương|TW)\b").match(text, p)
     if m:
         return Unit("VKSQS Trung ương", "quân sự", pos, m.end())
-    m = re.compile(r"(?:quân\s+khu|Quân\s+khu|QK)\s*(\d+)").match(text, p)
+    m = re.compile(r"(Quân\s+khu|quân\s+khu|QK|Quân\s+đoàn|quân\s+đoàn|Quân\s+chủng|Binh\s+chủng|Bộ\s+đội)\s*(\d+|[A-ZĐ][\w\s]{0,30}?(?=[,.;()]|\s[a-zđ]))").match(text, p)
     if m:
-        return Unit(f"VKSQS Quân khu {m.group(1)}", "quân sự", pos, m.end())
+        force = re.sub(r"\s+", " ", m.group(1)).capitalize().replace("Qk", "Quân khu")
+        return Unit(f"VKSQS {force} {m.group(2).strip()}", "quân sự", pos, m.end())
     m = re.compile(rf"({LEVELS})\s+", re.IGNORECASE).match(text, p)
     level = level_word(m.group(1)) if m else None
     q = m.end() if m else p
@@ -144,5 +145,6 @@ def department_at(text: str, pos: int) -> Unit | None:
         return None
     label = m.group(0)
     # a department name ends before a parenthesis, a comma-like break or a unit suffix
-    label = re.split(r"\s*(?:\(|,|;|\.|\s(?:là|được|đã|vừa|thuộc|của|trong|tại|VKSND|Viện)\s)", label)[0].strip()
+    if not label.startswith("Cơ quan"):
+        label = re.split(r"\s*(?:\(|,|;|\.|\s(?:là|được|đã|vừa|thuộc|của|trong|tại|VKSND|Viện)\s)", label)[0].strip()
     return Unit(label, "phòng", pos, pos + len(label)) if label else None
