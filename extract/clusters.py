@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import CENTRAL_CITIES, canonical_province, province_pattern
+from .gazetteer import canonical_province, is_central_city, province_pattern
 from .normalize import UPPER, fix_tones
 from .units import ORG, ORG_RE, Unit, department_at, find_units, level_word, place_name, unit_at
 
@@ -141,6 +141,11 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str]) ->
         p0 = pos + (len(item) - len(item.lstrip()))
         if not core.strip():
             continue
+        # a military procuracy ("VKSQS Quân khu 4", "Quân đoàn 34")
+        mil = unit_at("VKSQS " + core, len("VKSQS")) if re.match(r"(?:Quân\s+khu|Quân\s+đoàn|Quân\s+chủng|Binh\s+chủng|QK)\b", core) else None
+        if mil is not None:
+            units.append(Unit(mil.label, mil.level, p0, p0 + len(item.strip())))
+            continue
         # a department of a procuracy
         if re.match(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan)\b", core):
             dep = department_at(core, 0)
@@ -162,7 +167,7 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str]) ->
             name_from = core  # "TP.HCM" is one name, not the level "TP." and a place "HCM"
         fcore = fix_tones(name_from)
         provs = [m for m in province_pattern().finditer(fcore) if m.group(0)[0].isupper()]
-        city = provs and canonical_province(provs[0].group(0)) in CENTRAL_CITIES
+        city = provs and is_central_city(provs[0].group(0))
         if provs and (level in (None, "tỉnh", "cấp cao", "*") or (level == "thành phố" and city)):
             for m in provs:
                 name = canonical_province(m.group(0))

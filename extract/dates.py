@@ -34,7 +34,7 @@ _WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4})
 _PARTIAL = re.compile(
     r"(?:ngày|sáng|chiều|tối|trưa|đêm|khánh|hôm|lễ|từ|đến)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})(?![\d/])",
     re.IGNORECASE)
-_DOC_CUE = re.compile(r"(?:\bsố[^\S\n]+[\w/.-]*\d[\w/.-]*(?:[^\S\n]+\S+){0,4}?|\S+/\S+)[^\S\n]+ngày[^\S\n]*$",
+_DOC_CUE = re.compile(r"(?:\bsố[^\S\n]+[\w/.-]*\d[\w/.-]*(?:[^\S\n]+\S+){0,4}?|\S*\d/[A-ZĐ][\w./-]*)[^\S\n]+ngày[^\S\n]*$",
                       re.IGNORECASE)
 _CLOCK = re.compile(r"\s*(?:\d{1,2}:\d{2}|lúc\s+\d)")
 
@@ -81,9 +81,10 @@ def resolve_years(dates: list[DateMention], year: int | None, published: str | N
                   years_mentioned: set[int] = frozenset()) -> None:
     """Give every year-less date the article's year.
 
-    ``year`` (the year under discussion) first: a November/December day of an article about
-    year Y that also speaks of Y-1 is from Y-1 (next year's work is launched in December). Else
-    the publication's year (a day/month later than the publication: the year before).
+    With a publication date: its year, or the year before for a day later in the calendar than
+    the publication (unless the article discusses the publication's year: a coming holiday).
+    Without: ``year`` (the year under discussion); a November/December day of an article about
+    year Y that also speaks of Y-1 is from Y-1 (next year's work is launched in December).
     """
     pub = None
     if published:
@@ -94,7 +95,12 @@ def resolve_years(dates: list[DateMention], year: int | None, published: str | N
     for d in dates:
         if d.year is not None:
             continue
-        if year is not None:
-            d.year = year - 1 if d.month >= 11 and (year - 1) in years_mentioned and not pub else year
-        elif pub:
-            d.year = pub.year if (d.month, d.day) <= (pub.month, pub.day) or d.month - pub.month < 2 else pub.year - 1
+        if pub:
+            # on or before the publication day: that year; after it: a coming event of the year
+            # under discussion if that is the publication's year, else the year before
+            if (d.month, d.day) <= (pub.month, pub.day) or year == pub.year:
+                d.year = pub.year
+            else:
+                d.year = pub.year - 1
+        elif year is not None:
+            d.year = year - 1 if d.month >= 11 and (year - 1) in years_mentioned else year

@@ -31,7 +31,7 @@ _DESCRIBED_MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|cuộc\s+họp|họp|
                                 re.IGNORECASE)
 _HELD_AT = re.compile(rf"\btại\s+(?:trụ\s+sở\s+|hội\s+trường\s+|Hội\s+trường\s+|Trụ\s+sở\s+)?(?=(?:cơ\s+quan\s+)?{ORG}\b)")
 # what may stand between a unit and its verb: "(Cụm trưởng)", "- đơn vị Khối trưởng", ", TP. Hồ Chí Minh"
-_ORGANISER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:[-–,]\s*đơn\s+vị\s+(?:Cụm|Khối)\s+(?:trưởng|phó)\s*)?"
+_ORGANISER = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:[-–,]\s*đơn\s+vị\s+(?:Cụm|Khối)\s+(?:trưởng|phó)\s*)?"
                         r"(?:,\s*(?:tỉnh|thành\s+phố|TP\.?)\s*[A-ZĐÀ-Ỹ][^\s,]*(?:\s+[A-ZĐÀ-Ỹ][^\s,]*){0,3}\s*)?"
                         r"(?:đã\s+|vừa\s+|long\s+trọng\s+)*(?:chủ\s+trì\s+)?"
                         r"(?:tổ\s+chức|ban\s+hành|diễn\s+ra|đăng\s+cai|là\s+nơi\s+(?:diễn\s+ra|tổ\s+chức))\b")
@@ -79,7 +79,8 @@ def event_type(title: str | None, text: str) -> tuple[str | None, tuple[int, int
 
 
 # a meeting named as something awaited or as the subject of a document is not the one reported
-_AWAITED = re.compile(r"(?:chào\s+mừng|hướng\s+tới|tiến\s+tới|chuẩn\s+bị(?:\s+cho)?|kỷ\s+niệm|phục\s+vụ)\s+(?:\S+\s+){0,2}$",
+_AWAITED = re.compile(r"(?:chào\s+mừng|hướng\s+tới|tiến\s+tới|chuẩn\s+bị(?:\s+cho)?|kỷ\s+niệm|phục\s+vụ|hướng\s+dẫn|về\s+việc)"
+                      r"\s+(?:\S+\s+){0,2}$",
                       re.IGNORECASE)
 _DOC_SUBJECT = re.compile(r"(?:Chỉ\s+thị|Kế\s+hoạch|Hướng\s+dẫn|Công\s+văn|Quyết\s+định|Thông\s+tư|Nghị\s+quyết|Quy\s+chế|"
                           r"Tờ\s+trình)\s+(?:số\s+)?[^.;]{0,120}$")
@@ -166,7 +167,7 @@ def _organisers(text: str, lo: int, hi: int):
 def event_host(text: str, sentence: tuple[int, int] | None) -> tuple[str, tuple[int, int]] | None:
     """"tại (trụ sở) VKSND tỉnh X" near the event, else the unit that organised it ("VKSND tỉnh X tổ
     chức"), else "Hội nghị được tổ chức tại VKSND …" anywhere."""
-    from .gazetteer import canonical_province, province_pattern
+    from .gazetteer import canonical_province, is_central_city, province_pattern
     from .normalize import fix_tones
     lo, hi = sentence if sentence else (0, min(len(text), 600))
     # the sentence and the one after it ("Hội nghị được tổ chức tại trụ sở VKSND tỉnh X.")
@@ -183,7 +184,7 @@ def event_host(text: str, sentence: tuple[int, int] | None) -> tuple[str, tuple[
         lv = re.match(r"(?:tỉnh|thành\s+phố|TP\.?)\s+", window[m.end():])
         pm = province_pattern().match(fix_tones(window), m.end() + lv.end())
         name = canonical_province(pm.group(0)) if pm else None
-        if name and (lv.group(0).startswith("tỉnh") or name in ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ")):
+        if name and (lv.group(0).startswith("tỉnh") or is_central_city(pm.group(0))):
             return name, (lo + pm.start(), lo + pm.end())
     for m in _HELD_ANYWHERE.finditer(text):
         for u in find_units(text, m.end(), m.end() + 120):

@@ -41,6 +41,16 @@ def provinces() -> dict[str, Province]:
 CENTRAL_CITIES = ("Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ")
 
 
+def is_central_city(surface: str) -> bool:
+    """Whether "thành phố <surface>" is a province-level city: one of the five, or a city that became
+    centrally-run by the 2025 reorganisation under that very name ("thành phố Huế")."""
+    name = canonical_province(surface)
+    if name in CENTRAL_CITIES:
+        return True
+    p = provinces().get(name) if name else None
+    return bool(p and p.kind_2025 == "thành phố" and key(p.name_2025) == key(surface))
+
+
 @lru_cache(maxsize=1)
 def _province_index() -> tuple[dict[str, str], re.Pattern]:
     index: dict[str, str] = {}

@@ -152,7 +152,7 @@ def _title_after(text: str, end: int) -> tuple[str | None, int]:
 
 def _title_before(text: str, start: int) -> str | None:
     """A position written just before the name, in the same clause ("Viện trưởng VKSND tối cao Lê Minh Trí")."""
-    seg = re.split(r"[,.;:()\n“”\"]|\s[–-]\s", text[max(0, start - 120):start])[-1]
+    seg = re.split(r"[,;:()\n“”\"]|(?<!TP)(?<!Tp)\.|\s[–-]\s", text[max(0, start - 120):start])[-1]
     seg = re.sub(r"^\s*(?:(?:các\s+)?(?:đồng\s+chí|Đồng\s+chí|đ/c|Đ/c)\s+)?", "", seg)
     m = POSITION_RE.search(seg)
     if not m:
@@ -162,6 +162,17 @@ def _title_before(text: str, start: int) -> str | None:
     if not title or len(title.split()) > 14 or _TITLE_STOP.search(" " + title):
         return None
     return title
+
+
+_TITLE_THEN_CUE = re.compile(rf"(?:^|[.;:\n]|\bcó|\blà)\s*({POSITION}[^,;.()\n“”]{{0,80}}),\s*(?:đồng\s+chí|đ/c|ông|bà)\s+$")
+
+
+def _title_before_cue(text: str, start: int) -> str | None:
+    """"…; Viện trưởng VKSND huyện Cần Đước, đồng chí Nguyễn Thị Bé Tư": the position opens the clause."""
+    m = _TITLE_THEN_CUE.search(text[max(0, start - 140):start])
+    if not m or _TITLE_STOP.search(" " + m.group(1)):
+        return None
+    return m.group(1).strip()
 
 
 def _role_after(text: str, pos: int, limit: int = 60) -> re.Match | None:
@@ -211,7 +222,7 @@ def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | Non
         before = text[max(0, s - 40):s]
         cued = bool(_CUE.search(before))
         t_after, t_end = _title_after(text, e)
-        t_before = None if cued else _title_before(text, s)
+        t_before = _title_before_cue(text, s) if cued else _title_before(text, s)
         first = name.split()[0]
         if not cued and first not in sn:
             continue
@@ -250,7 +261,9 @@ def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | Non
     return _with_lists(text, out, exclude)
 
 
-_LIST_HEAD = re.compile(rf"(?:các\s+)?(?:đồng\s+chí|đ/c)\s+({POSITION}[^:;.\n]{{0,60}}?)\s*:\s*", re.IGNORECASE)
+# "các đồng chí Phó Viện trưởng VKSND tỉnh: A, B", "các Phó Viện trưởng A, B và C": one position, several names
+_LIST_HEAD = re.compile(rf"(?:các\s+)?(?:đồng\s+chí|đ/c)\s+({POSITION}[^:;.\n]{{0,60}}?)\s*:\s*|"
+                        rf"\bcác\s+({POSITION}(?:\s+(?:VKSND|Viện\s+KSND|tỉnh|huyện|thành\s+phố)(?:\s+[{UPPER}][{LOWER}]*)*)?)\s+(?=[{UPPER}])")
 
 
 def _with_lists(text: str, found: list[PersonMention], exclude) -> list[PersonMention]:
@@ -258,7 +271,7 @@ def _with_lists(text: str, found: list[PersonMention], exclude) -> list[PersonMe
     sn = surnames()
     have = {(p.start, p.end) for p in found}
     for h in _LIST_HEAD.finditer(text):
-        title = h.group(1).strip()
+        title = (h.group(1) or h.group(2)).strip()
         stop = re.compile(r"[.;\n]|$").search(text, h.end())
         for m in _NAME.finditer(text, h.end(), stop.start()):
             trimmed = _trim_name(text, m)

@@ -259,21 +259,28 @@ def _byline(text: str) -> list[tuple[int, int]]:
 
 _STRONG_YEAR = re.compile(r"\b(?:tổng\s+kết|sơ\s+kết|trù\s+bị|giao\s+ước|ký\s+kết|phát\s+động|bình\s+xét|suy\s+tôn)\b"
                           r"[^.;\n]{0,90}?\bnăm\s+(\d{4})", re.IGNORECASE)
-_WEAK_YEAR = re.compile(r"\b(?:thi\s+đua|công\s+tác|nhiệm\s+vụ)\b[^.;\n]{0,40}?\bnăm\s+(\d{4})", re.IGNORECASE)
+_WEAK_YEAR = re.compile(r"\b(?:thi\s+đua|công\s+tác|nhiệm\s+vụ|triển\s+khai)\b[^.;\n]{0,40}?\bnăm\s+(\d{4})", re.IGNORECASE)
 
 
 def article_year(text: str, title: str | None, unit_roles, dates) -> int | None:
     """The emulation year the article is about."""
-    for scope in ([title] if title else []) + [text]:
-        m = _STRONG_YEAR.search(scope)
+    if title:
+        m = _STRONG_YEAR.search(title) or _WEAK_YEAR.search(title)
         if m:
             return int(m.group(1))
+    m = _STRONG_YEAR.search(text)
+    if m:
+        return int(m.group(1))
     years = [r.year for r in unit_roles if r.year]
     m = re.search(r"(?:^|[.\n]\s*)Năm\s+(\d{4}),[^.]{0,120}\b(?:Cụm|Khối)\s+(?:trưởng|phó)", text)
     if m:
         return int(m.group(1))
     if years:
         return years[0]
+    # the year of the first dated thing that is not a document (the meeting, the publication)
+    first = next((d.year for d in dates if d.year and not d.document), None)
+    if first:
+        return first
     m = _WEAK_YEAR.search(text)
     if m:
         return int(m.group(1))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import CENTRAL_CITIES, canonical_province, province_pattern
+from .gazetteer import canonical_province, is_central_city, province_pattern
 from .normalize import LOWER, UPPER, fix_tones
 
 # "VKSND cấp cao 1/2/3": the three high-level procuracies by their seat
@@ -108,7 +108,7 @@ def unit_at(text: str, pos: int, default_level: str | None = None) -> Unit | Non
     level = level_word(m.group(1)) if m else None
     q = m.end() if m else p
     pm = province_pattern().match(ftext, q)
-    if pm and (level in (None, "tỉnh") or (level == "thành phố" and canonical_province(pm.group(0)) in CENTRAL_CITIES)):
+    if pm and (level in (None, "tỉnh") or (level == "thành phố" and is_central_city(pm.group(0)))):
         return Unit(canonical_province(pm.group(0)), "tỉnh", pos, pm.end())
     if level == "khu vực":
         n = re.compile(r"\d+").match(text, q)
