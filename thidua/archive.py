@@ -86,11 +86,25 @@ def _seed_provinces(db: sqlite_utils.Database) -> None:
                    [p.name, p.kind, p.name_2025, p.kind_2025])
 
 
-def _id(db, sql_select: str, sql_insert: str, params: list) -> int:
+def _ids(db) -> dict:
+    """Ids of dictionary rows (units, clusters, officials, slogans, awards), which are never deleted
+    or renumbered, cached per connection; cleared when a transaction rolls back."""
+    cache = getattr(db, "_thidua_ids", None)
+    if cache is None:
+        cache = db._thidua_ids = {}
+    return cache
+
+
+def _id(db, sql_select: str, sql_insert: str, params: list, *, cache: bool = True) -> int:
+    k = (sql_select, *params)
+    ids = _ids(db)
+    if cache and k in ids:
+        return ids[k]
     row = db.execute(sql_select, params).fetchone()
-    if row:
-        return row[0]
-    return db.execute(sql_insert, params).lastrowid
+    value = row[0] if row else db.execute(sql_insert, params).lastrowid
+    if cache:
+        ids[k] = value
+    return value
 
 
 def _unit_level(label: str) -> str:
@@ -105,12 +119,16 @@ def _unit_level(label: str) -> str:
 def unit_id(db, label: str | None) -> int | None:
     if not label:
         return None
+    ids = _ids(db)
+    if ("unit", label) in ids:
+        return ids[("unit", label)]
     level = _unit_level(label)
     province = label if level == "tỉnh" else None
     row = db.execute("SELECT id FROM units WHERE label = ?", [label]).fetchone()
-    if row:
-        return row[0]
-    return db.execute("INSERT INTO units(label, level, province) VALUES (?, ?, ?)", [label, level, province]).lastrowid
+    value = row[0] if row else db.execute("INSERT INTO units(label, level, province) VALUES (?, ?, ?)",
+                                          [label, level, province]).lastrowid
+    ids[("unit", label)] = value
+    return value
 
 
 def cluster_id(db, kind: str, number: int | None, parent: str | None) -> int:
@@ -164,6 +182,7 @@ def store(db: sqlite_utils.Database, article: Article, facts: ArticleFacts, *, b
         return aid
     except BaseException:
         conn.execute("ROLLBACK")
+        _ids(db).clear()
         raise
 
 
@@ -210,7 +229,8 @@ def _store_facts(db, aid: int, facts: ArticleFacts) -> None:
         main = facts.clusters[0] if facts.clusters else None
         key = "|".join([e.type or "", e.date or str(facts.year or ""),
                         f"{main.kind}{main.number}" if main else "", e.host or ""])
-        eid = _id(db, "SELECT id FROM events WHERE event_key = ?", "INSERT INTO events(event_key) VALUES (?)", [key])
+        eid = _id(db, "SELECT id FROM events WHERE event_key = ?", "INSERT INTO events(event_key) VALUES (?)", [key],
+                  cache=False)  # events without sources are deleted
         ex("UPDATE events SET type = ?, date = ?, year = ?, host_unit_id = ?, cluster_id = ? WHERE id = ?",
            [e.type, e.date, int(e.date[:4]) if e.date else facts.year, unit_id(db, e.host),
             cids.get(main.key) if main else None, eid])
