@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -29,8 +30,35 @@ def schema_sql() -> str:
     return resources.files("schemas").joinpath("archive.sql").read_text(encoding="utf-8")
 
 
+# version -> the step that upgrades an archive of that version to the next one. Version 1 is the first
+# released schema, so there is no step yet. A schema change adds `MIGRATIONS[1] = _v1_to_v2` (ALTER
+# TABLE …), bumps SCHEMA_VERSION, and keeps the released v1 archive in tests/fixtures under test;
+# schemas/archive.sql always describes the newest version.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Bring an archive from ``version`` to SCHEMA_VERSION, each step in its own transaction."""
+    for v in range(version, SCHEMA_VERSION):
+        step = MIGRATIONS.get(v)
+        if step is None:
+            raise ArchiveError(f"{path}: archive schema version {v} cannot be upgraded to {SCHEMA_VERSION} by this "
+                               f"thidua; build a new archive (`thidua build PATH --db NEW.db`, or `thidua build "
+                               f"--from-raw --db NEW.db --raw-dir {path}.raw` for a crawled archive)")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(conn)
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(v + 1)])
+            conn.execute("COMMIT")
+        except Exception as exc:
+            conn.execute("ROLLBACK")
+            raise ArchiveError(f"{path}: upgrading the archive from schema version {v} to {v + 1} failed ({exc}); "
+                               f"the archive is unchanged at version {v}") from exc
+
+
 def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
-    """Open (and if needed create) the archive at ``path``: WAL, busy timeout, schema applied."""
+    """Open (and if needed create) the archive at ``path``: WAL, busy timeout, schema applied, an
+    archive of an older schema version migrated, a newer or foreign file refused with ArchiveError."""
     path = Path(path)
     if not create and not path.exists():
         raise ArchiveError(f"{path}: no such archive (build one with `thidua build PATH --db {path}`)")
@@ -40,30 +68,42 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         with open(path, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 raise ArchiveError(f"{path}: not an SQLite database (is it the right file?)")
+    conn = None
     try:
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         db = sqlite_utils.Database(conn)
-        db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA busy_timeout=30000")
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA synchronous=NORMAL")
         names = set(db.table_names())
         if names and "meta" not in names:
-            raise ArchiveError(f"{path}: an SQLite file, but not a thidua archive (tables: {', '.join(sorted(names)[:5])})")
+            raise ArchiveError(f"{path}: an SQLite file, but not a thidua archive (tables: "
+                               f"{', '.join(sorted(names)[:5])}); give --db a new file name")
+        version = SCHEMA_VERSION
         if "meta" in names:
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            version = int(row[0]) if row else 0
+            version = int(row[0]) if row and str(row[0]).isdigit() else 0
             if version > SCHEMA_VERSION:
                 raise ArchiveError(f"{path}: archive schema version {version} is newer than this thidua "
-                                   f"({SCHEMA_VERSION}); upgrade thidua")
-        if create:
+                                   f"(schema {SCHEMA_VERSION}); upgrade thidua (pip install -U thidua)")
+        # only a file known to be ours is switched to WAL (a refused file is left byte for byte as it was)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")
+        if version < SCHEMA_VERSION:
+            _migrate(conn, path, version)
+        if create or version < SCHEMA_VERSION or not names:
             db.conn.executescript(schema_sql())
             db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)", [_now()])
             _seed_provinces(db)
         return db
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
         raise ArchiveError(f"{path}: cannot be read as an SQLite archive ({exc})") from exc
+    except ArchiveError:
+        if conn is not None:
+            conn.close()
+        raise
 
 
 def checkpoint(db: sqlite_utils.Database) -> None:
