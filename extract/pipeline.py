@@ -27,8 +27,8 @@ from . import places as places_mod
 from . import quotes as quotes_mod
 from .facts import ArticleFacts, Cluster, Event, Mention, Official, Span
 from .normalize import clean_text
+from .version import EXTRACTOR_VERSION  # noqa: F401  (re-exported)
 
-EXTRACTOR_VERSION = "0.1.0"
 
 _TOKEN = re.compile(r"\w+(?:[./-]\w+)*|[^\w\s]", re.UNICODE)
 # lines that are site furniture, not article text

@@ -15,7 +15,8 @@ from pathlib import Path
 import sqlite_utils
 
 from crawl.article import Article
-from extract import EXTRACTOR_VERSION, ArticleFacts
+from extract.facts import ArticleFacts
+from extract.version import EXTRACTOR_VERSION
 from extract.gazetteer import provinces
 from extract.normalize import fold
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from crawl.article import Article
-from extract import ArticleFacts, run
+from extract.facts import ArticleFacts
 from extract.normalize import clean_text
 
 from .archive import store
@@ -75,6 +75,7 @@ class Extraction:
 
 
 def extract_article(article: Article) -> Extraction:
+    from extract.pipeline import run  # loads the NLP models on first use
     body = article_body(article)
     doc = run(body, title=article.title, published=article.published)
     return Extraction(article, body, doc._.facts)
