@@ -10,7 +10,7 @@ import pytest
 from thidua.cli import cli
 
 
-@pytest.mark.parametrize("command", ["extract", "build", "leaders", "members", "search", "eval", "demo", "crawl", "serve"])
+@pytest.mark.parametrize("command", ["extract", "build", "leaders", "members", "search", "eval", "demo", "crawl", "serve", "official", "awards", "slogans"])
 def test_every_command_has_help(runner, command):
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
@@ -18,7 +18,7 @@ def test_every_command_has_help(runner, command):
 
 
 def test_archive_commands_take_db(runner):
-    for command in ("build", "leaders", "members", "search", "crawl", "serve"):
+    for command in ("build", "leaders", "members", "search", "crawl", "serve", "official", "awards", "slogans"):
         assert "--db" in runner.invoke(cli, [command, "--help"]).output
 
 
@@ -40,3 +40,14 @@ def test_reading_a_missing_archive_says_how_to_make_one(runner, tmp_path):
     result = runner.invoke(cli, ["leaders", "--db", str(tmp_path / "nope.db")])
     assert result.exit_code != 0
     assert "thidua build" in result.output
+
+
+def test_official_awards_and_slogans_answer_from_the_archive_with_evidence(runner, demo_db):
+    rows = json.loads(runner.invoke(cli, ["official", "Nguyễn Văn Hồng", "--db", str(demo_db), "--json"]).stdout)
+    assert rows and all(r["name"] == "Nguyễn Văn Hồng" for r in rows)
+    assert any(r["cluster_role"] == "leader" and r["unit"] == "Đồng Tháp" for r in rows)
+    assert all(r["evidence"] == "Nguyễn Văn Hồng" for r in rows)
+    got = json.loads(runner.invoke(cli, ["awards", "--db", str(demo_db), "--year", "2023", "--json"]).stdout)
+    assert "Cờ thi đua của Chính phủ" in {r["award"] for r in got} and {r["year"] for r in got} == {2023}
+    sl = list(csv.DictReader(io.StringIO(runner.invoke(cli, ["slogans", "--db", str(demo_db), "--csv"]).stdout)))
+    assert any(r["slogan"] == "Công minh, chính trực, khách quan, thận trọng, khiêm tốn" for r in sl)

@@ -222,6 +222,50 @@ def search(text, db_path, limit, as_json, as_csv):
     _emit(rows, ["id", "published", "title", "snippet", "url"], as_json, as_csv)
 
 
+def _canned(db_path: str, sql_name: str, params: dict, columns: list[str], as_json: bool, as_csv: bool) -> None:
+    """Run one of the dashboard's canned queries, so the CLI and the dashboard give the same answers."""
+    from .dashboard import metadata
+    db = _open(db_path)
+    cur = db.execute(getattr(metadata, sql_name), params)
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    _emit(rows, names if (as_json or as_csv) else columns, as_json, as_csv)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("name")
+@_db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+def official(name, db_path, as_json, as_csv):
+    """An official's positions over time: title, unit, cluster role, year, date and source article
+    (NAME may be part of a name: "Nguyễn Văn Hồng", "Hồng")."""
+    _canned(db_path, "OFFICIALS_SQL", {"name": name},
+            ["name", "position", "unit", "cluster_role", "year", "published", "article_id", "evidence"], as_json, as_csv)
+
+
+@cli.command(context_settings=CONTEXT)
+@_db_option
+@click.option("--year", default="", metavar="Y", help="Only emulation year Y.")
+@click.option("--award", default="", metavar="TEXT", help="Only award titles containing TEXT.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+def awards(db_path, year, award, as_json, as_csv):
+    """Awards and honour titles given or proposed, by year, with the article and evidence."""
+    _canned(db_path, "AWARDS_SQL", {"year": str(year), "award": award},
+            ["year", "award", "published", "article_id", "evidence"], as_json, as_csv)
+
+
+@cli.command(context_settings=CONTEXT)
+@_db_option
+@click.option("--year", default="", metavar="Y", help="Only emulation year Y.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+def slogans(db_path, year, as_json, as_csv):
+    """Slogans (movements, themes, mottos) and how often each appears, by year."""
+    _canned(db_path, "SLOGANS_SQL", {"year": str(year)}, ["year", "mentions", "articles", "slogan"], as_json, as_csv)
+
+
 # ---------------------------------------------------------------------------------- eval
 @cli.command("eval", context_settings=CONTEXT)
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False), metavar="DIR")
