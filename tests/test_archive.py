@@ -167,3 +167,21 @@ def test_a_bad_file_in_a_folder_is_reported_and_the_rest_is_built(runner, tmp_pa
     assert result.exit_code == 1
     assert "broken.txt" in result.stderr and "empty.html" in result.stderr
     assert _counts(db)["articles"] == len(list((ROOT / "corpus").glob("*.html")))
+
+
+def test_an_event_no_article_reports_any_more_is_removed_and_a_shared_one_kept(tmp_path):
+    db = archive.open_db(tmp_path / "e.db")
+    text = "Ngày 13/02/2020, VKSND tỉnh Thanh Hóa tổ chức Hội nghị ký kết giao ước thi đua năm 2020 của Cụm thi đua số 6."
+    a = Article(url="https://example.vn/e-1.html", paragraphs=[text])
+    b = Article(url="https://example.vn/e-2.html", paragraphs=[text + " Các đơn vị thống nhất nội dung."])
+    ingest(db, a)
+    ingest(db, b)
+    assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 1  # one event, two reports
+    assert db.execute("SELECT count(*) FROM event_sources").fetchone()[0] == 2
+    a.paragraphs = ["Ngày 20/3/2020, VKSND tỉnh Nghệ An tổ chức Hội nghị sơ kết công tác năm 2020."]
+    ingest(db, a)
+    keys = {r[0] for r in db.execute("SELECT type || '|' || date FROM events")}
+    assert keys == {"giao_uoc|2020-02-13", "so_ket|2020-03-20"}
+    b.paragraphs = ["Bài viết không còn nói về hội nghị nào."]
+    ingest(db, b)
+    assert {r[0] for r in db.execute("SELECT type FROM events")} == {"so_ket"}

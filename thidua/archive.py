@@ -193,38 +193,57 @@ _FACT_TABLES = ("cluster_years", "memberships", "event_sources", "official_menti
 def store(db: sqlite_utils.Database, article: Article, facts: ArticleFacts, *, body: str,
           raw_sha256: str | None = None, fetched_at: str | None = None) -> int:
     """Upsert ``article`` and replace its facts, all in one transaction. Returns the article id."""
-    url = article.url
-    if not url:
-        raise ValueError("an article needs a url (or file:<path>) to be stored")
+    return store_many(db, [(article, facts, body, raw_sha256, fetched_at)])[0]
+
+
+def store_many(db: sqlite_utils.Database, items: list[tuple]) -> list[int]:
+    """Store several (article, facts, body, raw_sha256, fetched_at) in one transaction (a build writes
+    in batches: one commit per batch, not per article). Each article's facts are replaced whole; if
+    anything fails, nothing of the batch is written."""
+    for article, *_ in items:
+        if not article.url:
+            raise ValueError("an article needs a url (or file:<path>) to be stored")
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
-        row = conn.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
-        values = dict(url=url, site=article.site, title=article.title, lead=article.lead, published=article.published,
-                      author=article.author, body=body, raw_sha256=raw_sha256,
-                      text_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(), emulation_year=facts.year,
-                      fetched_at=fetched_at, extracted_at=_now(), extractor_version=EXTRACTOR_VERSION)
-        if row:
-            aid = row[0]
-            cols = ", ".join(f"{k} = ?" for k in values if k != "url")
-            conn.execute(f"UPDATE articles SET {cols} WHERE id = ?", [v for k, v in values.items() if k != "url"] + [aid])
-            for t in _FACT_TABLES:
-                conn.execute(f"DELETE FROM {t} WHERE article_id = ?", [aid])
-            conn.execute("DELETE FROM articles_fts WHERE rowid = ?", [aid])
-        else:
-            cols = ", ".join(values)
-            aid = conn.execute(f"INSERT INTO articles({cols}) VALUES ({', '.join('?' * len(values))})",
-                               list(values.values())).lastrowid
-        conn.execute("INSERT INTO articles_fts(rowid, title, body, title_fold, body_fold) VALUES (?, ?, ?, ?, ?)",
-                     [aid, article.title or "", body, fold(article.title or ""), fold(body)])
-        _store_facts(db, aid, facts)
-        conn.execute("DELETE FROM events WHERE id NOT IN (SELECT event_id FROM event_sources)")
+        ids = [_store_one(db, *item) for item in items]
         conn.execute("COMMIT")
-        return aid
+        return ids
     except BaseException:
         conn.execute("ROLLBACK")
         _ids(db).clear()
         raise
+
+
+def _store_one(db, article: Article, facts: ArticleFacts, body: str, raw_sha256: str | None,
+               fetched_at: str | None) -> int:
+    conn = db.conn
+    url = article.url
+    row = conn.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+    values = dict(url=url, site=article.site, title=article.title, lead=article.lead, published=article.published,
+                  author=article.author, body=body, raw_sha256=raw_sha256,
+                  text_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(), emulation_year=facts.year,
+                  fetched_at=fetched_at, extracted_at=_now(), extractor_version=EXTRACTOR_VERSION)
+    old_events: list[int] = []
+    if row:
+        aid = row[0]
+        cols = ", ".join(f"{k} = ?" for k in values if k != "url")
+        conn.execute(f"UPDATE articles SET {cols} WHERE id = ?", [v for k, v in values.items() if k != "url"] + [aid])
+        old_events = [r[0] for r in conn.execute("SELECT event_id FROM event_sources WHERE article_id = ?", [aid])]
+        for t in _FACT_TABLES:
+            conn.execute(f"DELETE FROM {t} WHERE article_id = ?", [aid])
+        conn.execute("DELETE FROM articles_fts WHERE rowid = ?", [aid])
+    else:
+        cols = ", ".join(values)
+        aid = conn.execute(f"INSERT INTO articles({cols}) VALUES ({', '.join('?' * len(values))})",
+                           list(values.values())).lastrowid
+    conn.execute("INSERT INTO articles_fts(rowid, title, body, title_fold, body_fold) VALUES (?, ?, ?, ?, ?)",
+                 [aid, article.title or "", body, fold(article.title or ""), fold(body)])
+    _store_facts(db, aid, facts)
+    for eid in old_events:  # an event no article reports any more is gone
+        conn.execute("DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM event_sources WHERE event_id = ?)",
+                     [eid, eid])
+    return aid
 
 
 def _store_facts(db, aid: int, facts: ArticleFacts) -> None:

@@ -143,15 +143,26 @@ def build(db: sqlite_utils.Database, paths: Iterable[str | Path], *, workers: in
     return res
 
 
-def _store_all(db, results, res: BuildResult, on_progress, on_error) -> None:
-    from .archive import store
+def _store_all(db, results, res: BuildResult, on_progress, on_error, batch: int = 50) -> None:
+    """Write extractions in batches of ``batch`` articles per transaction."""
+    from .archive import store_many
+    pending: list[tuple] = []
+
+    def flush() -> None:
+        if pending:
+            store_many(db, pending)
+            res.stored += len(pending)
+            pending.clear()
+
     for done, (path, ex, raw_sha, err) in enumerate(results, 1):
         if ex is None:
             res.failed += 1
             if on_error:
                 on_error(err)
         else:
-            store(db, ex.article, ex.facts, body=ex.body, raw_sha256=raw_sha)
-            res.stored += 1
+            pending.append((ex.article, ex.facts, ex.body, raw_sha, None))
+            if len(pending) >= batch:
+                flush()
         if on_progress:
             on_progress(done)
+    flush()
