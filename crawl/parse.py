@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import XMLParsedAsHTMLWarning
 from bs4.element import CData
 
 from crawl.article import Article
@@ -362,7 +364,10 @@ def parse_page(
     if not text.strip():
         raise ParseError(f"{source} is empty")
     try:
-        soup = BeautifulSoup(text, "lxml")
+        with warnings.catch_warnings():
+            # an XHTML page or a stray "<?xml ...?>" is still read as HTML, without a warning on stderr
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            soup = BeautifulSoup(text, "lxml")
     except Exception as exc:  # lxml copes with almost anything; be safe anyway
         raise ParseError(f"cannot parse {source} as HTML: {exc}") from exc
     if profile is None:

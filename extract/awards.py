@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .gazetteer import award_rules, award_title
 from .normalize import fix_tones
+from .spans import Spans
 
 _BARE_FLAG = re.compile(r"cờ\s+thi\s+đua\b(?!\s+(?:của\s+)?(?:chính\s+phủ|ngành|bộ|viện|vksnd|ủy|uỷ))", re.IGNORECASE)
 _GOV = re.compile(r"(?:chính\s+phủ|thủ\s+tướng)", re.IGNORECASE)
@@ -22,16 +23,16 @@ class AwardMention:
 def find_awards(text: str) -> list[AwardMention]:
     ftext = fix_tones(text)
     out: list[AwardMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for rule in award_rules():
         for m in rule.pattern.finditer(ftext):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             out.append(AwardMention(award_title(rule, m), m.start(), m.end()))
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
     # a bare "Cờ thi đua": whose flag it is follows from who gives or is asked to give it
     for m in _BARE_FLAG.finditer(ftext):
-        if any(a <= m.start() < b for a, b in taken):
+        if taken.contains(m.start()):
             continue
         before = ftext[max(0, m.start() - 80):m.start()]
         before = re.split(r"[.!?]\s", before)[-1]

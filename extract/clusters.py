@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .gazetteer import canonical_province, is_central_city, province_pattern
 from .normalize import UPPER, fix_tones
+from .roles import ROLE, ROLE_TAIL, role_of, year_of
 from .units import ORG, ORG_RE, Unit, department_at, find_units, level_word, place_name, unit_at
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
@@ -234,18 +235,16 @@ def known_district_levels(text: str) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- roles of units
-_ROLE_WORD = r"(Cụm|Khối|cụm|khối)\s+(trưởng|phó)"
-# what may follow a role: its cluster and its year ("Cụm phó Cụm thi đua số 9 năm 2024")
-_ROLE_TAIL = r"(?:\s+(?:Cụm|Khối|cụm|khối)\s+(?:thi\s+đua\s+)?(?:số\s+)?(?:\d+|[IVX]+\b))?(?:\s+(?:của\s+|cho\s+)?năm\s+(\d{4}))?"
-# "UNIT được chỉ định là Cụm trưởng" / "UNIT được Cụm bầu chọn làm Cụm trưởng" / "; UNIT là Cụm phó"
+# "UNIT được chỉ định là Cụm trưởng", "UNIT được Cụm bầu chọn làm Cụm trưởng", "; UNIT là Cụm phó",
+# "UNIT nhận bàn giao nhiệm vụ Cụm trưởng", "UNIT - đơn vị trưởng cụm", "UNIT, đơn vị Cụm trưởng năm 2023,"
 _UNIT_IS_ROLE = re.compile(
-    rf"^[^.;]{{0,50}}?(?:\b(?:là|làm|giữ(?:\s+vai\s+trò|\s+chức)?|đảm\s+(?:nhận|nhiệm)(?:\s+vai\s+trò)?|nhận\s+vai\s+trò)"
-    rf"|,\s*(?:là\s+)?(?=đơn\s+vị)|^\s*[-–—:]\s*(?:là\s+)?)\s*(?:đơn\s+vị\s+)?{_ROLE_WORD}{_ROLE_TAIL}")
+    r"^[^.;]{0,50}?(?:\b(?:là|làm|giữ(?:\s+vai\s+trò|\s+chức)?|đảm\s+(?:nhận|nhiệm)(?:\s+vai\s+trò)?|"
+    r"nhận(?:\s+bàn\s+giao)?(?:\s+vai\s+trò|\s+nhiệm\s+vụ)|tiếp\s+nhận(?:\s+nhiệm\s+vụ)?)"
+    r"|,\s*(?:là\s+)?(?=đơn\s+vị)|^\s*[-–—:]\s*(?:là\s+)?)\s*(?:đơn\s+vị\s+)?" + ROLE + ROLE_TAIL)
 # "UNIT (đơn vị Cụm trưởng năm 2023)" / "UNIT (Cụm trưởng)"
-_UNIT_PAREN_ROLE = re.compile(rf"^\s*\(\s*(?:đơn\s+vị\s+|Đơn\s+vị\s+)?{_ROLE_WORD}{_ROLE_TAIL}\s*\)")
-# "Khối trưởng Khối thi đua … (năm 2024) là (đơn vị) X"
+_UNIT_PAREN_ROLE = re.compile(r"^\s*\(\s*(?:đơn\s+vị\s+|Đơn\s+vị\s+)?" + ROLE + ROLE_TAIL + r"\s*\)")
 # "Cụm trưởng là VKSND tỉnh X", "đơn vị Cụm trưởng (VKSND tỉnh X)", "Cụm trưởng năm 2022 sẽ do VKSND tỉnh X đảm nhiệm"
-_ROLE_IS_UNIT = re.compile(rf"{_ROLE_WORD}(?:\s+(?:Cụm|Khối)\s+thi\s+đua[^.;,()]{{0,60}}?)?(?:\s+(?:của\s+|cho\s+)?năm\s+(\d{{4}}))?"
+_ROLE_IS_UNIT = re.compile(ROLE + r"(?:\s+(?:Cụm|Khối)\s+thi\s+đua[^.;,()]{0,60}?)?(?:\s+(?:của\s+|cho\s+)?năm\s+(?P<year>\d{4}))?"
                            r"\s*(?:\s(?:là|gồm)\s|:|\(|\s(?:sẽ\s+)?(?:do|thuộc\s+về)\s)\s*(?:đơn\s+vị\s+)?")
 
 
@@ -277,14 +276,15 @@ def find_unit_roles(text: str) -> list[UnitRole]:
         tail = text[u.end:u.end + 120]
         r = _UNIT_PAREN_ROLE.match(tail) or _UNIT_IS_ROLE.match(tail)
         # the statement must not pass another unit on its way to the role ("A, Cụm trưởng và … B, Cụm phó")
-        if r and (ORG_RE.search(tail, 0, r.start(2)) or _DEPT_START.search(tail, 0, r.start(1))):
+        role_at = min(x for x in (r.start("k1"), r.start("r2"), r.start("dep")) if x >= 0) if r else 0
+        if r and (ORG_RE.search(tail, 0, role_at) or _DEPT_START.search(tail, 0, role_at)):
             r = None
         if r:
-            out.append(UnitRole("leader" if r.group(2) == "trưởng" else "deputy", _KIND[r.group(1).lower()],
-                                u.label, int(r.group(3)) if r.group(3) else None, u.start, u.end + r.end()))
+            role, kind = role_of(r)
+            out.append(UnitRole(role, kind, u.label, year_of(r), u.start, u.end + r.end()))
     for r in _ROLE_IS_UNIT.finditer(text):
         u = _unit_or_dept(text, r.end())
         if u is not None:
-            out.append(UnitRole("leader" if r.group(2) == "trưởng" else "deputy", _KIND[r.group(1).lower()],
-                                u.label, int(r.group(3)) if r.group(3) else None, r.start(), u.end))
+            role, kind = role_of(r)
+            out.append(UnitRole(role, kind, u.label, year_of(r), r.start(), u.end))
     return out

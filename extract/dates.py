@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .spans import Spans
+
 
 @dataclass
 class DateMention:
@@ -54,15 +56,15 @@ def _valid(d: int, m: int, y: int | None = None) -> bool:
 
 def find_dates(text: str) -> list[DateMention]:
     out: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
 
     def add(m: re.Match, d: int, mo: int, y: int | None, start: int) -> None:
-        if not _valid(d, mo, y) or any(a < m.end() and start < b for a, b in taken):
+        if not _valid(d, mo, y) or taken.overlaps(start, m.end()):
             return
         doc = bool(_DOC_CUE.search(text[max(0, start - 60):start]))
         clock = bool(_CLOCK.match(text, m.end()))
         out.append(DateMention(start, m.end(), d, mo, y, doc, clock))
-        taken.append((start, m.end()))
+        taken.add(start, m.end())
 
     for m in _FULL.finditer(text):
         y = int(m.group(4))

@@ -21,7 +21,8 @@ EVENT_TYPES: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.IGNORECASE)) f
 ]]
 # an article about a document (a dispatch, a submission) reports no event
 _DOCUMENT_NEWS = re.compile(r"^(?!(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|Quán\s+triệt|Nhằm|Để)\b)"
-                            r"(?:[^.]{0,80}\b(?:vừa\s+có\s+công\s+văn|công\s+văn|theo\s+tờ\s+trình|tờ\s+trình|vừa\s+gửi))",
+                            r"(?:[^.]{0,80}\b(?:vừa\s+có\s+công\s+văn|công\s+văn|theo\s+tờ\s+trình|tờ\s+trình|vừa\s+gửi|"
+                            r"ban\s+hành\s+(?:Hướng\s+dẫn|Công\s+văn|Kế\s+hoạch|Thông\s+tư|Quy\s+chế|Chỉ\s+thị)))",
                             re.IGNORECASE)
 _MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|đại\s+hội|cuộc\s+họp|họp|buổi\s+làm\s+việc|hội\s+thảo|tọa\s+đàm|ban\s+hành\s+quyết\s+định|"
                       r"chương\s+trình|giao\s+lưu|hội\s+thao|hội\s+thi|cuộc\s+thi|hội\s+diễn|buổi\s+gặp\s+mặt|gặp\s+mặt)\b",
@@ -31,10 +32,11 @@ _DESCRIBED_MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|cuộc\s+họp|họp|
                                 re.IGNORECASE)
 _HELD_AT = re.compile(rf"\btại\s+(?:trụ\s+sở\s+|hội\s+trường\s+|Hội\s+trường\s+|Trụ\s+sở\s+)?(?=(?:cơ\s+quan\s+)?{ORG}\b)")
 # what may stand between a unit and its verb: "(Cụm trưởng)", "- đơn vị Khối trưởng", ", TP. Hồ Chí Minh"
-_ORGANISER = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:[-–,]\s*đơn\s+vị\s+(?:Cụm|Khối)\s+(?:trưởng|phó)\s*)?"
+_ORGANISER = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:[-–—,]\s*(?:là\s+)?đơn\s+vị\s+(?:[Cc]ụm|[Kk]hối|[Tt]rưởng|[Pp]hó)[^,.;()]{0,70}?\s*,?\s+)?"
                         r"(?:,\s*(?:tỉnh|thành\s+phố|TP\.?)\s*[A-ZĐÀ-Ỹ][^\s,]*(?:\s+[A-ZĐÀ-Ỹ][^\s,]*){0,3}\s*)?"
                         r"(?:đã\s+|vừa\s+|long\s+trọng\s+)*(?:chủ\s+trì\s+)?"
-                        r"(?:tổ\s+chức|ban\s+hành|diễn\s+ra|đăng\s+cai|là\s+nơi\s+(?:diễn\s+ra|tổ\s+chức))\b")
+                        r"(?:tổ\s+chức|ban\s+hành|diễn\s+ra|đăng\s+cai|là\s+nơi\s+(?:diễn\s+ra|tổ\s+chức)|"
+                        r"là\s+đơn\s+vị\s+(?:đăng\s+cai|tổ\s+chức|chủ\s+trì))\b")
 
 
 _MEETING_NOUN = re.compile(r"\b(?:Hội\s+nghị|hội\s+nghị|Lễ|lễ|Đại\s+hội|đại\s+hội)\b")
@@ -184,7 +186,9 @@ def event_host(text: str, sentence: tuple[int, int] | None) -> tuple[str, tuple[
         lv = re.match(r"(?:tỉnh|thành\s+phố|TP\.?)\s+", window[m.end():])
         pm = province_pattern().match(fix_tones(window), m.end() + lv.end())
         name = canonical_province(pm.group(0)) if pm else None
-        if name and (lv.group(0).startswith("tỉnh") or is_central_city(pm.group(0))):
+        # "tại tỉnh X", "tại thành phố Hà Nội", and "tại thành phố Hưng Yên" (the provincial capital
+        # named after its province, where the provincial procuracy sits)
+        if name and pm.end() - m.end() - lv.end() == len(pm.group(0)) and not re.match(r"\s+[A-ZĐ]", window[pm.end():]):
             return name, (lo + pm.start(), lo + pm.end())
     for m in _HELD_ANYWHERE.finditer(text):
         for u in find_units(text, m.end(), m.end() + 120):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from .gazetteer import canonical_province, province_pattern, surnames
 from .normalize import LOWER, UPPER, fix_tones
+from .roles import ROLE, ROLE_TAIL, role_of, year_of
+from .spans import Spans
 from .units import department_at, find_units
 
 _SYL = rf"[{UPPER}][{LOWER}]+"
@@ -46,9 +48,7 @@ POSITION = (r"(?:(?:Nguyên\s+|Quyền\s+)?(?:Phó\s+)?(?:Viện\s+trưởng|vi�
             r"Ủy\s+viên|Uỷ\s+viên|Đại\s+biểu\s+Quốc\s+hội|Kế\s+toán\s+trưởng|Trưởng|Phó\s+Chủ\s+nhiệm|Tổng\s+Thư\s+ký|"
             r"Chủ\s+tịch\s+nước)|Phó\s+(?:Chánh|Trưởng|Giám|Bí|Chủ|Thủ|Vụ|Cục)[\w\s]{0,30}?(?=\s|,))")
 POSITION_RE = re.compile(POSITION)
-_ROLE = re.compile(r"(?:\(\s*)?(?:đại\s+diện\s+)?(?:(đơn\s+vị|Đơn\s+vị)\s+)?(Cụm|Khối|cụm|khối)\s+(trưởng|phó)\b"
-                   r"(?:\s+(?:Cụm|Khối|cụm|khối)\s+(?:thi\s+đua|Thi\s+đua)(?:\s+số)?\s*(?:\d+|[IVX]+\b)?)?"
-                   r"(?:\s+năm\s+(\d{4}))?\s*\)?")
+_ROLE = re.compile(r"(?:\(\s*)?(?:đại\s+diện\s+)?(?P<via>(?:đơn\s+vị|Đơn\s+vị)\s+)?" + ROLE + ROLE_TAIL + r"\s*\)?")
 # where a position stops
 _TITLE_STOP = re.compile(
     r"\s+(?:phát\s+biểu|dự|chủ\s+trì|đồng\s+chủ\s+trì|trao|báo\s+cáo|đã|đang|sẽ|tặng|cùng|thông\s+qua|trình\s+bày|"
@@ -211,13 +211,14 @@ def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | Non
     """Every person mention with the position and role written next to it. Candidates that only
     look like a name (a family name and capitalised syllables, no cue, no position) go to ``bare``."""
     sn = surnames()
+    skip = Spans(exclude)
     out: list[PersonMention] = []
     for m in _NAME.finditer(text):
         trimmed = _trim_name(text, m)
         if not trimmed:
             continue
         name, s, e = trimmed
-        if any(a <= s < b for a, b in exclude) or canonical_province(name):
+        if skip.contains(s) or canonical_province(name):
             continue
         before = text[max(0, s - 40):s]
         cued = bool(_CUE.search(before))
@@ -237,15 +238,15 @@ def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | Non
         if r is None:
             # "Là đơn vị Khối trưởng Khối thi đua năm 2024, đồng chí X – Trưởng phòng 11"
             sent = re.split(r"[.!?\n]\s*", text[max(0, s - 120):s])[-1]
-            rb = re.search(r"(?:Là|là)\s+(?:đơn\s+vị\s+)?(Cụm|Khối)\s+(trưởng|phó)(?:[^,]*?năm\s+(\d{4}))?", sent)
+            rb = re.search(r"(?:Là|là)\s+(?:đơn\s+vị\s+)?" + ROLE + r"(?:[^,]*?năm\s+(?P<year>\d{4}))?", sent)
             if rb:
-                pm.role = "leader" if rb.group(2) == "trưởng" else "deputy"
+                pm.role = role_of(rb)[0]
                 pm.unit_role = pm.role
-                pm.role_year = int(rb.group(3)) if rb.group(3) else None
+                pm.role_year = year_of(rb)
                 pm.role_span = (s - len(sent) + rb.start(), s - len(sent) + rb.end())
         else:
-            role = "leader" if r.group(3) == "trưởng" else "deputy"
-            via_unit = bool(r.group(1)) or "(" in text[t_end if t_after else e:r.end()]
+            role = role_of(r)[0]
+            via_unit = bool(r.group("via")) or "(" in text[t_end if t_after else e:r.end()]
             pm.unit_role = role
             # a role given to the unit is the person's own only if the person heads that unit
             org_unit = title_unit(title, owner=False)
@@ -255,7 +256,7 @@ def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | Non
             if via_unit:
                 # "(Cụm trưởng)" after "… VKSND tỉnh X" speaks of the unit X
                 pm.unit = title_unit(title, owner=False) or pm.unit
-            pm.role_year = int(r.group(4)) if r.group(4) else None
+            pm.role_year = year_of(r)
             pm.role_span = (r.start(), r.end())
         out.append(pm)
     return _with_lists(text, out, exclude)
@@ -269,6 +270,7 @@ _LIST_HEAD = re.compile(rf"(?:các\s+)?(?:đồng\s+chí|đ/c)\s+({POSITION}[^:;
 def _with_lists(text: str, found: list[PersonMention], exclude) -> list[PersonMention]:
     """"các đồng chí Phó Viện trưởng VKSND tỉnh: đồng chí A, đồng chí B" — one position, several names."""
     sn = surnames()
+    skip = Spans(exclude)
     have = {(p.start, p.end) for p in found}
     for h in _LIST_HEAD.finditer(text):
         title = (h.group(1) or h.group(2)).strip()
@@ -285,7 +287,7 @@ def _with_lists(text: str, found: list[PersonMention], exclude) -> list[PersonMe
                 if not hit.title:
                     hit.title, hit.unit = title, title_unit(title)
                 continue
-            if (s, e) not in have and not any(a <= s < b for a, b in exclude):
+            if (s, e) not in have and not skip.contains(s):
                 found.append(PersonMention(name, s, e, title=title, unit=title_unit(title), cued=True))
     found.sort(key=lambda p: p.start)
     return found

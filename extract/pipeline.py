@@ -11,6 +11,7 @@ belongs to, the event's date and host) into :class:`ArticleFacts`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
 
@@ -206,6 +207,7 @@ def nlp() -> Language:
     """The pipeline, built once per process (nothing is downloaded: a blank Vietnamese model)."""
     lang = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     lang.tokenizer = _Tokenizer(lang.vocab)
+    lang.max_length = 50_000_000  # no parser or statistical model runs over the whole Doc
     for name in ("thidua_sentences", "thidua_dates", "thidua_quotes", "thidua_people", "thidua_places",
                  "thidua_awards", "thidua_clusters", "thidua_relations"):
         lang.add_pipe(name)
@@ -292,9 +294,10 @@ def article_year(text: str, title: str | None, unit_roles, dates) -> int | None:
 
 
 def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
-    for a, b in sentences:
-        if a <= pos < b:
-            return a, b
+    """The sentence (start, end) holding ``pos``; sentences are sorted and disjoint."""
+    i = bisect_right(sentences, (pos, float("inf"))) - 1
+    if i >= 0 and sentences[i][0] <= pos < sentences[i][1]:
+        return sentences[i]
     return None
 
 
@@ -435,7 +438,8 @@ def _resolve(doc: Doc) -> ArticleFacts:
                 roles[i] = (role, kind, unit, sib, a, b)
     for p in f["people"]:
         if p.unit_role and p.unit and p.role_span:
-            kind = "khoi" if "khối" in text[p.role_span[0]:p.role_span[1]].lower() else "cum"
+            span_text = text[p.role_span[0]:p.role_span[1]].lower()
+            kind = "khoi" if "khối" in span_text else "cum"
             roles.append((p.unit_role, kind, p.unit, p.role_year, p.role_span[0], p.role_span[1]))
     for role, kind, unit, ry, a, b in roles:
         c = cluster_for(a, kind)

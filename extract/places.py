@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .gazetteer import canonical_province, province_pattern
 from .normalize import fix_tones
+from .spans import Spans
 
 _CITY_CUE = re.compile(r"(?:thành\s+phố|TP\.?|Tp\.?|T\.P\.?|tại|ở|VKSND|Viện\s+KSND|nhân\s+dân|cấp\s+cao|tỉnh|khu\s+vực|,|;|và)\s*$",
                        re.IGNORECASE)
@@ -28,10 +29,11 @@ class ProvinceMention:
 def find_provinces(text: str, exclude: list[tuple[int, int]] = ()) -> list[ProvinceMention]:
     """Province mentions outside the ``exclude`` spans (person names, quoted slogans)."""
     out = []
+    skip = Spans(exclude)
     for m in province_pattern().finditer(fix_tones(text)):
         if not m.group(0)[0].isupper():
             continue  # "hòa bình" (peace), not Hòa Bình
-        if any(a <= m.start() < b for a, b in exclude):
+        if skip.contains(m.start()):
             continue
         name = canonical_province(m.group(0))
         if name is None:

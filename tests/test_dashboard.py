@@ -70,7 +70,7 @@ def server(archive):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, "--db", str(archive), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-c", SERVE, "--db", str(archive), "--port", str(port), "--immutable"],
                             stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
@@ -278,7 +278,7 @@ def test_archive_is_served_immutable(server, archive):
     assert not Path(str(archive) + "-wal").exists()
 
 
-def test_serve_refuses_an_archive_with_unmerged_wal(runner, tmp_path):
+def test_immutable_serve_refuses_an_archive_with_unmerged_wal(runner, tmp_path):
     from thidua.dashboard import serve_command
     db = tmp_path / "busy.db"
     writer = sqlite3.connect(db)
@@ -286,7 +286,7 @@ def test_serve_refuses_an_archive_with_unmerged_wal(runner, tmp_path):
         writer.execute("PRAGMA journal_mode=WAL")
         writer.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY)")
         writer.commit()
-        result = runner.invoke(serve_command, ["--db", str(db)])
+        result = runner.invoke(serve_command, ["--db", str(db), "--immutable"])
     finally:
         writer.close()
     assert result.exit_code != 0 and "wal_checkpoint" in result.output

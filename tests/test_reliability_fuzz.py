@@ -62,7 +62,7 @@ def unicode_text(draw, long_lines: bool = True) -> str:
     if draw(st.booleans()):
         text = "".join(_mixed_form(w, draw) + " " for w in text.split(" "))
     if long_lines and draw(st.integers(0, 9)) == 0:
-        text += "x" * draw(st.integers(10_000, 200_000))  # a very long line
+        text += "x" * draw(st.integers(10_000, 60_000))  # a very long line
     return text
 
 
@@ -129,7 +129,7 @@ def _check_extraction(article: Article) -> None:
 
 
 # ------------------------------------------------------------------------------------ parser
-@fuzz(120)
+@fuzz(80)
 @given(html_pages())
 @example("<html><body><p>" + "\u200b" * 50 + "</p></body></html>")
 @example("<p>" + unicodedata.normalize("NFD", VIET) + "</p>")
@@ -208,7 +208,7 @@ def test_a_file_without_text_is_a_source_error_naming_the_file(tmp_path):
 
 
 # ------------------------------------------------------------------------------------ extractor
-@fuzz(150)
+@fuzz(100)
 @given(unicode_text())
 @example("")
 @example("\u200b" * 1000)
@@ -246,10 +246,3 @@ def test_extractor_handles_a_megabyte_of_prose_quickly():
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
 
-
-test_extractor_handles_a_megabyte_of_prose_quickly = pytest.mark.xfail(
-    strict=True, raises=TimeoutError,
-    reason="BUG: extract/places.find_provinces tests every match against every excluded span "
-           "(any(a <= m.start() < b for a, b in exclude)): O(matches x spans); 1 MB of prose takes ~26 s, "
-           "10 MB practically hangs a build. Fix: sort the spans once and bisect.")(
-    test_extractor_handles_a_megabyte_of_prose_quickly)

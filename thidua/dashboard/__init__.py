@@ -1,4 +1,4 @@
-"""``thidua serve``: the archive in Datasette, read-only (immutable), with Vietnamese/English
+"""``thidua serve``: the archive in Datasette, read-only (or immutable), with Vietnamese/English
 metadata, canned queries, evidence links, an article page and a charts page (inline SVG).
 
 The command object is :data:`serve_command`; ``thidua.cli`` registers it as ``serve``.
@@ -24,7 +24,7 @@ class NotAnArchive(Exception):
     pass
 
 
-def check_archive(path: str | Path) -> None:
+def check_archive(path: str | Path, *, immutable: bool = False) -> None:
     """Raise NotAnArchive unless ``path`` is a thidua archive (opened read-only, never created)."""
     p = Path(path)
     if not p.is_file():
@@ -38,11 +38,11 @@ def check_archive(path: str | Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise NotAnArchive(f"{p}: not an SQLite database ({exc})") from None
     wal = p.with_name(p.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
+    if immutable and wal.exists() and wal.stat().st_size > 0:
         # immutable mode reads only the main file: rows still in the write-ahead log would be missing
         raise NotAnArchive(f"{p}: the archive is being written (or was not closed cleanly: {wal.name} is not "
-                           "empty); serving it immutable would show stale data. Stop the writer, or run "
-                           f"`sqlite3 {p} 'PRAGMA wal_checkpoint(TRUNCATE)'`, then try again")
+                           "empty); serving it immutable would show stale data. Serve it without --immutable, "
+                           f"or stop the writer and run `sqlite3 {p} 'PRAGMA wal_checkpoint(TRUNCATE)'`")
     missing = {"articles", "cluster_leaders", "articles_fts"} - names
     if missing:
         raise NotAnArchive(f"{p}: not a thidua archive (missing {', '.join(sorted(missing))}); "
@@ -57,12 +57,15 @@ def register_plugin() -> None:
         pm.register(plugin, name=PLUGIN_NAME)
 
 
-def make_datasette(db_path: str | Path, **settings):
-    """A Datasette instance serving ``db_path`` immutable under the name ``archive``."""
+def make_datasette(db_path: str | Path, *, immutable: bool = False, **settings):
+    """A Datasette instance serving ``db_path`` under the name ``archive``: read-only connections
+    (``?mode=ro``) that see what a crawl or build is writing, or with ``immutable`` a finished
+    archive that nothing writes any more (no locking at all)."""
     from datasette.app import Datasette
     register_plugin()
     path = str(Path(db_path).resolve())
-    ds = Datasette(immutables=[path], metadata=build_metadata(), template_dir=str(TEMPLATES),
+    files = {"immutables": [path]} if immutable else {"files": [path]}
+    ds = Datasette(**files, metadata=build_metadata(), template_dir=str(TEMPLATES),
                    static_mounts=[("thidua-static", str(STATIC))],
                    settings={"truncate_cells_html": 300, **settings})
     (auto_name,) = [n for n, d in ds.databases.items() if d.path == path]
@@ -79,8 +82,12 @@ def make_datasette(db_path: str | Path, **settings):
               help="Address to listen on; 0.0.0.0 makes the dashboard reachable from other machines.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on.")
-def serve_command(db_path, host, port):
-    """Explore the archive in a browser: Datasette on --db FILE, read-only (immutable mode).
+@click.option("--immutable", is_flag=True,
+              help="Serve a finished archive in Datasette's immutable mode (no locks, cached counts); the "
+                   "default read-only mode also shows what a running crawl or build is adding.")
+def serve_command(db_path, host, port, immutable):
+    """Explore the archive in a browser: Datasette on --db FILE, read-only (never written; --immutable
+    for a finished archive).
 
     \b
     Pages (http://HOST:PORT):
@@ -96,10 +103,10 @@ def serve_command(db_path, host, port):
 
     import uvicorn
     try:
-        check_archive(db_path)
+        check_archive(db_path, immutable=immutable)
     except NotAnArchive as exc:
         raise click.ClickException(str(exc)) from None
-    ds = make_datasette(db_path)
+    ds = make_datasette(db_path, immutable=immutable)
     asyncio.run(ds.invoke_startup())
     click.echo(f"thidua dashboard: http://{host}:{port}/  (archive {db_path}, read-only; Ctrl+C to stop)", err=True)
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
