@@ -114,6 +114,7 @@ CREATE TABLE IF NOT EXISTS official_mentions (
 );
 CREATE INDEX IF NOT EXISTS official_mentions_article ON official_mentions(article_id);
 CREATE INDEX IF NOT EXISTS official_mentions_official ON official_mentions(official_id);
+CREATE INDEX IF NOT EXISTS official_mentions_role ON official_mentions(cluster_id, year) WHERE cluster_role = 'leader';
 
 CREATE TABLE IF NOT EXISTS slogans (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS slogan_mentions (
@@ -156,38 +157,58 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     tokenize = "unicode61 remove_diacritics 0"
 );
 
--- who led which cluster in which year, consolidated over every article that says so
+-- who led which cluster in which year, consolidated over every article that says so: the leader and
+-- deputy most articles name, the leader person, the number of sources, conflict when articles name
+-- different units, and every claim with its count. Aggregates are computed once and joined (no
+-- correlated subqueries), on the year key ifnull(year, -1) so rows without a year join too.
 CREATE VIEW IF NOT EXISTS cluster_leaders AS
 WITH statements AS (
-    SELECT cy.cluster_id, cy.year, cy.article_id, lu.label AS leader, du.label AS deputy
+    SELECT cy.cluster_id, ifnull(cy.year, -1) AS yk, cy.year, cy.article_id,
+           lu.label AS leader, du.label AS deputy
     FROM cluster_years cy
     LEFT JOIN units lu ON lu.id = cy.leader_unit_id
     LEFT JOIN units du ON du.id = cy.deputy_unit_id
 ),
+keys AS (
+    SELECT cluster_id, yk, max(year) AS year, count(DISTINCT article_id) AS sources,
+           group_concat(DISTINCT article_id) AS article_ids
+    FROM statements GROUP BY cluster_id, yk
+),
 leader_votes AS (
-    SELECT cluster_id, year, leader, count(DISTINCT article_id) AS n FROM statements
-    WHERE leader IS NOT NULL GROUP BY cluster_id, year, leader
+    SELECT cluster_id, yk, leader, count(DISTINCT article_id) AS n FROM statements
+    WHERE leader IS NOT NULL GROUP BY cluster_id, yk, leader
 ),
 deputy_votes AS (
-    SELECT cluster_id, year, deputy, count(DISTINCT article_id) AS n FROM statements
-    WHERE deputy IS NOT NULL GROUP BY cluster_id, year, deputy
+    SELECT cluster_id, yk, deputy, count(DISTINCT article_id) AS n FROM statements
+    WHERE deputy IS NOT NULL GROUP BY cluster_id, yk, deputy
+),
+leaders AS (
+    SELECT cluster_id, yk, leader, count(*) OVER w AS claims_n,
+           row_number() OVER (PARTITION BY cluster_id, yk ORDER BY n DESC, leader) AS rk,
+           group_concat(leader || ' (' || n || ')', '; ') OVER w AS claims
+    FROM leader_votes WINDOW w AS (PARTITION BY cluster_id, yk ORDER BY n DESC, leader
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+),
+deputies AS (
+    SELECT cluster_id, yk, deputy, count(*) OVER w AS claims_n,
+           row_number() OVER (PARTITION BY cluster_id, yk ORDER BY n DESC, deputy) AS rk,
+           group_concat(deputy || ' (' || n || ')', '; ') OVER w AS claims
+    FROM deputy_votes WINDOW w AS (PARTITION BY cluster_id, yk ORDER BY n DESC, deputy
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+),
+persons AS (
+    SELECT cluster_id, yk, group_concat(name, '; ') AS names FROM (
+        SELECT DISTINCT om.cluster_id, ifnull(om.year, -1) AS yk, o.name
+        FROM official_mentions om JOIN officials o ON o.id = om.official_id
+        WHERE om.cluster_role = 'leader' AND om.cluster_id IS NOT NULL)
+    GROUP BY cluster_id, yk
 )
-SELECT
-    c.id AS cluster_id, c.kind, c.number, c.parent, s.year,
-    (SELECT leader FROM leader_votes v WHERE v.cluster_id = c.id AND v.year IS s.year
-       ORDER BY v.n DESC, v.leader LIMIT 1) AS leader_unit,
-    (SELECT deputy FROM deputy_votes v WHERE v.cluster_id = c.id AND v.year IS s.year
-       ORDER BY v.n DESC, v.deputy LIMIT 1) AS deputy_unit,
-    (SELECT group_concat(name, '; ') FROM (
-        SELECT DISTINCT o.name FROM official_mentions om JOIN officials o ON o.id = om.official_id
-        WHERE om.cluster_id = c.id AND om.year IS s.year AND om.cluster_role = 'leader')) AS leader_person,
-    count(DISTINCT s.article_id) AS sources,
-    (SELECT count(*) FROM leader_votes v WHERE v.cluster_id = c.id AND v.year IS s.year) > 1
-      OR (SELECT count(*) FROM deputy_votes v WHERE v.cluster_id = c.id AND v.year IS s.year) > 1 AS conflict,
-    (SELECT group_concat(leader || ' (' || n || ')', '; ') FROM leader_votes v
-       WHERE v.cluster_id = c.id AND v.year IS s.year) AS leader_claims,
-    (SELECT group_concat(deputy || ' (' || n || ')', '; ') FROM deputy_votes v
-       WHERE v.cluster_id = c.id AND v.year IS s.year) AS deputy_claims,
-    group_concat(DISTINCT s.article_id) AS article_ids
-FROM statements s JOIN clusters c ON c.id = s.cluster_id
-GROUP BY c.id, s.year;
+SELECT c.id AS cluster_id, c.kind, c.number, c.parent, k.year,
+       l.leader AS leader_unit, d.deputy AS deputy_unit, p.names AS leader_person, k.sources,
+       (ifnull(l.claims_n, 0) > 1 OR ifnull(d.claims_n, 0) > 1) AS conflict,
+       l.claims AS leader_claims, d.claims AS deputy_claims, k.article_ids
+FROM keys k
+JOIN clusters c ON c.id = k.cluster_id
+LEFT JOIN leaders l ON l.cluster_id = k.cluster_id AND l.yk = k.yk AND l.rk = 1
+LEFT JOIN deputies d ON d.cluster_id = k.cluster_id AND d.yk = k.yk AND d.rk = 1
+LEFT JOIN persons p ON p.cluster_id = k.cluster_id AND p.yk = k.yk;

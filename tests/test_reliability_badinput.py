@@ -346,10 +346,6 @@ def _corrupt_table_pages(src: Path, dst: Path, table: str) -> None:
     dst.write_bytes(bytes(data))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: thidua/cli.py query commands (leaders, members, search) let "
-                   "sqlite3.DatabaseError ('database disk image is malformed') escape as a traceback when "
-                   "the damage is past the header; wrap the queries like _open does (ClickException naming "
-                   "the file and suggesting PRAGMA integrity_check / a rebuild)")
 @pytest.mark.parametrize("command", READERS)
 def test_an_archive_damaged_inside_gives_a_message_not_a_traceback(built, tmp_path, command):
     db = tmp_path / "damaged.db"
@@ -481,10 +477,6 @@ def test_an_unreadable_schema_version_is_a_clear_error_or_is_repaired(built, tmp
     assert "Traceback" not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="BUG/DECISION: an archive with thidua's tables but no meta table "
-                   "(made before versioning, or meta dropped) is called 'not a thidua archive; give --db a new "
-                   "file name', which is wrong about what the file is. Expected: treat it as schema version 0 "
-                   "(migrate, or say 'made by an older thidua; rebuild with thidua build --db NEW.db')")
 def test_an_archive_from_before_schema_versioning_is_recognised(built, tmp_path):
     db = tmp_path / "old.db"
     shutil.copy(built, db)

@@ -21,9 +21,11 @@ _spec.loader.exec_module(soak)
 
 def test_crawl_and_build_killed_at_random_moments_leave_a_correct_archive(tmp_path):
     """Two trials (crawl, then build) on one archive, each SIGKILLed once and restarted."""
-    s = soak.Soak(tmp_path, seed=20240601, crawl_new=8, build_files=20)
+    # enough work that each command is still fetching, extracting and storing when the kill lands,
+    # however fast the machine (start-up takes about a second)
+    s = soak.Soak(tmp_path, seed=20240601, crawl_new=60, build_files=150)
     s.duration = {"crawl": 3.0, "build": 3.0}
-    s.rng = FixedDelays([2.4, 2.6])  # past the interpreter start: into fetching, extracting, storing
+    s.rng = FixedDelays([2.0, 2.2])
     try:
         s.run(2)
     finally:
@@ -47,10 +49,10 @@ class FixedDelays(random.Random):
 
 def test_build_with_workers_killed_while_storing_loses_nothing_on_restart(tmp_path):
     folder = tmp_path / "pages"
-    urls = soak.write_build_folder(folder, 1, 40)
+    urls = soak.write_build_folder(folder, 1, 300)  # several seconds of work: the kill lands mid-build
     db = tmp_path / "a.db"
     args = soak.build_args(db, [folder], 2)
-    assert soak.run_and_kill(args, 2.6)
+    assert soak.run_and_kill(args, 2.0)
     rc, out, _ = soak.run_to_end(args)
     assert rc == 0, out
     check = soak.check_archive(db, urls)

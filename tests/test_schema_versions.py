@@ -43,12 +43,14 @@ def test_a_migration_step_runs_once_and_records_the_new_version(tmp_path, monkey
         calls.append(1)
         conn.execute("ALTER TABLE articles ADD COLUMN language TEXT DEFAULT 'vi'")
 
-    monkeypatch.setattr(archive, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(archive.MIGRATIONS, 1, v1_to_v2)
+    current = archive.SCHEMA_VERSION
+    archive.open_db(path).conn.close()  # to the current version first
+    monkeypatch.setattr(archive, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(archive.MIGRATIONS, current, v1_to_v2)
     archive.open_db(path).conn.close()
     archive.open_db(path).conn.close()
     assert calls == [1]
-    assert _version(path) == 2
+    assert _version(path) == current + 1
     con = sqlite3.connect(path)
     assert con.execute("SELECT DISTINCT language FROM articles").fetchall() == [("vi",)]
 
@@ -61,7 +63,6 @@ def test_a_failing_migration_leaves_the_archive_unchanged_and_says_so(tmp_path, 
         conn.execute("ALTER TABLE articles ADD COLUMN extra TEXT")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(archive, "SCHEMA_VERSION", 2)
     monkeypatch.setitem(archive.MIGRATIONS, 1, broken)
     with pytest.raises(archive.ArchiveError, match="unchanged at version 1"):
         archive.open_db(path)

@@ -20,7 +20,7 @@ from extract.version import EXTRACTOR_VERSION
 from extract.gazetteer import provinces
 from extract.normalize import fold
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class ArchiveError(Exception):
@@ -31,11 +31,17 @@ def schema_sql() -> str:
     return resources.files("schemas").joinpath("archive.sql").read_text(encoding="utf-8")
 
 
-# version -> the step that upgrades an archive of that version to the next one. Version 1 is the first
-# released schema, so there is no step yet. A schema change adds `MIGRATIONS[1] = _v1_to_v2` (ALTER
-# TABLE …), bumps SCHEMA_VERSION, and keeps the released v1 archive in tests/fixtures under test;
-# schemas/archive.sql always describes the newest version.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """v2 computes the cluster_leaders view without correlated subqueries (8x faster at 10k articles);
+    the view is dropped here and created anew from schemas/archive.sql."""
+    conn.execute("DROP VIEW IF EXISTS cluster_leaders")
+
+
+# version -> the step that upgrades an archive of that version to the next one. A schema change adds a
+# step, bumps SCHEMA_VERSION, and keeps an archive of every released version in tests/fixtures under
+# test; schemas/archive.sql always describes the newest version (its CREATE … IF NOT EXISTS statements
+# then add what a step dropped or did not create).
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
 
 
 def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
@@ -75,6 +81,11 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA busy_timeout=30000")
         names = set(db.table_names())
+        if "meta" not in names and {"articles", "cluster_years"} <= names:
+            # thidua's tables without a version: an archive from before schema versions
+            raise ArchiveError(f"{path}: a thidua archive from before schema versions (version 0), which this "
+                               f"thidua cannot upgrade; build a new archive (`thidua build PATH --db NEW.db`, or "
+                               f"`thidua build --from-raw --db NEW.db --raw-dir {path}.raw` for a crawled archive)")
         if names and "meta" not in names:
             raise ArchiveError(f"{path}: an SQLite file, but not a thidua archive (tables: "
                                f"{', '.join(sorted(names)[:5])}); give --db a new file name")

@@ -21,6 +21,7 @@ def _db_option(f):
 
 
 def _open(db_path: str, create: bool = False):
+    _LAST_DB[0] = db_path
     try:
         return open_db(db_path, create=create or Path(db_path).exists())
     except ArchiveError as exc:
@@ -49,7 +50,26 @@ def _emit(rows: list[dict], columns: list[str], as_json: bool, as_csv: bool) -> 
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
 
 
-@click.group(context_settings=CONTEXT)
+class _Group(click.Group):
+    """Errors of the archive become one clear message and exit status 1, never a traceback."""
+
+    def invoke(self, ctx):
+        import sqlite3
+        try:
+            return super().invoke(ctx)
+        except ArchiveError as exc:
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            where = _LAST_DB[0] or "the archive"
+            raise click.ClickException(
+                f"{where}: the archive is damaged or unreadable ({exc}); check it with "
+                f"`sqlite3 {where} 'PRAGMA integrity_check'`, or build a new one with `thidua build`") from None
+
+
+_LAST_DB: list[str | None] = [None]
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(package_name="thidua")
 def cli():
     """thidua: an event archive of the People's Procuracy emulation news (thi đua, khen thưởng).
