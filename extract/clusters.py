@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import canonical_province, is_central_city, province_pattern
-from .normalize import UPPER, fix_tones
+from .normalize import LOWER, UPPER, fix_tones
 from .roles import ROLE, ROLE_TAIL, role_of, year_of
 from .units import ORG, ORG_RE, Unit, department_at, find_units, level_word, place_name, unit_at
 
@@ -69,7 +69,7 @@ def find_cluster_mentions(text: str) -> list[ClusterMention]:
 _LIST_TRIGGER = re.compile(
     r"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)\s+\d+\s+(?:đơn\s+vị(?:\s+thành\s+viên)?|thành\s+viên|tỉnh|phòng)\s*(?:là\b|:)|"
     r"\b(?:bao\s+gồm|gồm\s+có|gồm)\b|thành\s+viên(?:\s+còn\s+lại)?(?:\s+trong\s+(?:Cụm|Khối))?\s+(?:gồm|là)\b|"
-    r"với\s+sự\s+tham\s+gia\s+của|"
+    r"với\s+sự\s+tham\s+gia\s+của|(?:tỉnh|đơn\s+vị)?\s*thành\s+viên\s*:|"
     r"(?<=,)\s*(?=(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+(?:\d+\s+)?các\s+tỉnh)|"
     rf"các\s+đơn\s+vị\s+(?={ORG}\s)|các\s+đơn\s+vị\s*:)",
     re.IGNORECASE)
@@ -82,6 +82,7 @@ class MemberList:
     start: int
     end: int
     units: list[Unit]
+    aliases: dict[str, str]  # "Phòng 7" -> the department's full name, from "(Phòng 7)" in the list
 
 
 def _split_items(body: str, offset: int) -> list[tuple[str, int]]:
@@ -94,16 +95,27 @@ def _split_items(body: str, offset: int) -> list[tuple[str, int]]:
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif ch in ",;" and depth == 0:
+        elif ch in ",;\n" and depth == 0:
             items.append((body[last:i], offset + last))
             last = i + 1
     items.append((body[last:], offset + last))
-    out = []
+    # "Phòng Thực hành quyền công tố và kiểm sát điều tra án hình sự về kinh tế, chức vụ": a piece that
+    # names no unit continues the department before it
+    merged: list[tuple[str, int]] = []
     for item, pos in items:
+        piece = _ENUM.sub("", item).strip()
+        if (merged and piece and not _UNIT_HEAD.match(piece) and re.match(rf"[{LOWER}]", piece)
+                and _DEPT.match(_ENUM.sub("", merged[-1][0]).strip())):
+            prev, ppos = merged[-1]
+            merged[-1] = (body[ppos - offset:pos - offset + len(item)], ppos)
+        else:
+            merged.append((item, pos))
+    out = []
+    for item, pos in merged:
         parts = re.split(r"\s+và\s+", item)
         heads = [bool(_UNIT_HEAD.match(p.strip())) for p in parts]
         bare = [bool(re.match(rf"[{UPPER}]", p.strip())) for p in parts]
-        dept = bool(re.match(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan)\b", parts[0].strip()))
+        dept = bool(_DEPT.match(_ENUM.sub("", parts[0]).strip()))
         split = len(parts) > 1 and (all(heads[1:]) if dept else all(h or b for h, b in zip(heads, bare)))
         if split:
             q = 0
@@ -116,17 +128,23 @@ def _split_items(body: str, offset: int) -> list[tuple[str, int]]:
     return out
 
 
+_DEPT = re.compile(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan)\b")
+_ENUM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•+*])\s+")  # "1. ", "- ", "• " before an item of a list
+_ALIAS = re.compile(r"\(\s*((?:Phòng|Vụ|Cục)\s+\d+)\s*\)")
 _HEADER = re.compile(rf"^\s*:?\s*(?:\d+\s+)?(?:(?:{ORG})\s+)?(?:các\s+|\d+\s+)?((?:(?:huyện|quận|thị\s+xã|thành\s+phố|tỉnh|đơn\s+vị|phòng)\s*,?\s*)+)"
                      r"(?:[^:,;.]{0,40})?:\s*",
                      re.IGNORECASE)
-_ITEM_PREFIX = re.compile(rf"^[\s:]*(?:(?:Lãnh\s+đạo|lãnh\s+đạo|đại\s+diện)\s+)?(?:(?:{ORG})\s+)?(?:các\s+|\d+\s+(?:đơn\s+vị|tỉnh|phòng)\s*:?\s*)?",
+_ITEM_PREFIX = re.compile(rf"^[\s:]*(?:(?:\d{{1,2}}[.)]|[-–•+*])\s+)?(?:(?:Lãnh\s+đạo|lãnh\s+đạo|đại\s+diện)\s+)?"
+                          rf"(?:(?:{ORG})\s*:?\s+)?(?:các\s+|\d+\s+(?:đơn\s+vị|tỉnh|phòng)\s*:?\s*)?",
                           re.IGNORECASE)
 
 
-def parse_member_list(text: str, start: int, end: int, known: dict[str, str]) -> list[Unit]:
+def parse_member_list(text: str, start: int, end: int, known: dict[str, str],
+                      aliases: dict[str, str] | None = None) -> list[Unit]:
     """Units in the list text[start:end]. A bare place name takes the level in force ("các huyện
     A, B và thị xã C"), else the level the article writes it with elsewhere (``known``), else
     "huyện"; a header of several levels ("các huyện, thị xã, thành phố: …") sets none."""
+    aliases = {} if aliases is None else aliases
     body = text[start:end]
     level: str | None = None
     h = _HEADER.match(body)
@@ -135,7 +153,9 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str]) ->
         level = words[0] if len(words) == 1 else ("*" if words else None)
         start, body = start + h.end(), body[h.end():]
     units: list[Unit] = []
+    head = None  # the head word of the last department listed ("Phòng 1, 2, 3 và 4")
     for item, pos in _split_items(body, start):
+        alias = _ALIAS.search(item)
         raw = re.sub(r"\s*\([^)]*\)", "", item).rstrip(" .")
         lead = _ITEM_PREFIX.match(raw)
         core = raw[lead.end():]
@@ -147,12 +167,24 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str]) ->
         if mil is not None:
             units.append(Unit(mil.label, mil.level, p0, p0 + len(item.strip())))
             continue
+        # "Phòng 1, 2, 3 và 4": a bare number continues the department head before it
+        if head and re.fullmatch(r"\d{1,2}(?:\s+(?:của|thuộc)\s.*)?", core.strip()):
+            core = f"{head} {core.strip()}"
         # a department of a procuracy
-        if re.match(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan)\b", core):
+        if _DEPT.match(core):
             dep = department_at(core, 0)
-            label = core.strip() if re.search(r"\b(?:VKSND|Viện\s+KSND)\s+tối\s+cao$", core) else (dep.label if dep else None)
+            whole = re.split(r"\s+(?:của|thuộc|trực\s+thuộc)\s+(?:VKSND|Viện)|\s+[-–]\s+(?=[a-zà-ỹđ])", core.strip())[0]
+            if re.search(r"\b(?:VKSND|Viện\s+KSND)\s+tối\s+cao$", core):
+                label = core.strip()
+            elif dep and len(whole.split()) > len(dep.label.split()) and len(whole.split()) <= 20:
+                label = whole  # a long name with lower-case words and "và" in it
+            else:
+                label = dep.label if dep else None
             if label:
                 units.append(Unit(label, "phòng", p0, p0 + len(item.strip())))
+                head = label.split()[0] if label.split()[0] in ("Phòng", "Vụ", "Cục") else None
+                if alias:
+                    aliases[alias.group(1)] = label
             continue
         # an explicit level word inside the item sets the level for what follows
         lv = re.search(r"(?<![\w])(huyện|quận|thị\s+xã|thành\s+phố|TP\.?|Tp\.?|tỉnh|cấp\s+cao)(?:\s+(?:tại|ở))?\s*", core, re.IGNORECASE)
@@ -193,13 +225,22 @@ def find_member_lists(text: str, known: dict[str, str]) -> list[MemberList]:
         start = m.end()
         in_paren = before.rstrip().endswith("(") or "(" in before[-12:]
         end = _list_end(text, start, in_paren)
-        units = parse_member_list(text, start, end, known)
+        aliases: dict[str, str] = {}
+        units = parse_member_list(text, start, end, known, aliases)
         if units:
-            out.append(MemberList(m.start(), end, units))
+            out.append(MemberList(m.start(), end, units, aliases))
     return out
 
 
 def _list_end(text: str, start: int, in_paren: bool) -> int:
+    # "gồm 6 đơn vị:\n1. VKSND thành phố Bảo Lộc;\n2. …": the list runs over its enumerated lines
+    enum = re.compile(r"[ \t]*\n[ \t]*(?:\d{1,2}[.)]|[-–•+*])[ \t]+[^\n]*")
+    m = enum.match(text, start)
+    if m:
+        end = m.end()
+        while (m := enum.match(text, end)) is not None:
+            end = m.end()
+        return end
     depth = 0
     i = start
     limit = min(len(text), start + 600)

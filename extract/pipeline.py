@@ -417,6 +417,7 @@ def _resolve(doc: Doc) -> ArticleFacts:
         return None
 
     # member lists
+    aliases = {k: v for ml in f["member_lists"] for k, v in ml.aliases.items()}
     for ml in f["member_lists"]:
         c = cluster_for(ml.start, None)
         if c is None:
@@ -449,7 +450,9 @@ def _resolve(doc: Doc) -> ArticleFacts:
             c = entry(kind, None, year)
         if ry and ry != c.year:
             c = entry(c.kind, c.number, ry, c.evidence)
-        # a department named by its head's title ("Văn phòng") is the member it abbreviates
+        # a department named by its code ("Phòng 7") or its head's title ("Văn phòng") is the member
+        # whose full name the article gives
+        unit = aliases.get(unit, unit)
         label = next((m for m in c.members if m != unit and m.startswith(unit + " ")), unit)
         if role == "leader" and c.leader is None:
             c.leader, c.leader_evidence = label, _span(text, a, b)
