@@ -114,7 +114,7 @@ def _split_items(body: str, offset: int) -> list[tuple[str, int]]:
     for item, pos in merged:
         parts = re.split(r"\s+và\s+", item)
         heads = [bool(_UNIT_HEAD.match(p.strip())) for p in parts]
-        bare = [bool(re.match(rf"[{UPPER}]", p.strip())) for p in parts]
+        bare = [bool(re.match(rf"[{UPPER}\d]", p.strip())) for p in parts]
         dept = bool(_DEPT.match(_ENUM.sub("", parts[0]).strip()))
         split = len(parts) > 1 and (all(heads[1:]) if dept else all(h or b for h, b in zip(heads, bare)))
         if split:
@@ -185,6 +185,13 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str],
                 head = label.split()[0] if label.split()[0] in ("Phòng", "Vụ", "Cục") else None
                 if alias:
                     aliases[alias.group(1)] = label
+            continue
+        # an item that is just a province ("Hà Tỉnh" with its misspelt capital T is not the level "tỉnh")
+        pm0 = province_pattern().fullmatch(fix_tones(core.strip()))
+        if pm0 and canonical_province(pm0.group(0)) and level in (None, "tỉnh", "cấp cao", "*"):
+            name = canonical_province(pm0.group(0))
+            label = f"VKSND cấp cao tại {name}" if level == "cấp cao" else name
+            units.append(Unit(label, "cấp cao" if level == "cấp cao" else "tỉnh", p0, p0 + len(item.strip())))
             continue
         # an explicit level word inside the item sets the level for what follows
         lv = re.search(r"(?<![\w])(huyện|quận|thị\s+xã|thành\s+phố|TP\.?|Tp\.?|tỉnh|cấp\s+cao)(?:\s+(?:tại|ở))?\s*", core, re.IGNORECASE)

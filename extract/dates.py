@@ -34,7 +34,9 @@ _FULL = re.compile(r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\
 _WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?", re.IGNORECASE)
 # a day/month without a year needs a cue before it, or it is a fraction or a score
 _PARTIAL = re.compile(
-    r"(?:ngày|sáng|chiều|tối|trưa|đêm|khánh|hôm|lễ|từ|đến)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})(?![\d/])",
+    r"(?:ngày|sáng|chiều|tối|trưa|đêm|khánh|hôm|lễ|từ|đến|"
+    r"phụ\s+nữ|nhà\s+giáo(?:\s+Việt\s+Nam)?|liệt\s+sĩ|lao\s+động|miền\s+Nam)"  # holidays: "Quốc tế Phụ nữ 8/3"
+    r"\s+(?:ngày\s+)?(\d{1,2})[/-](\d{1,2})(?![\d/-])",
     re.IGNORECASE)
 _DOC_CUE = re.compile(r"(?:\bsố[^\S\n]+[\w/.-]*\d[\w/.-]*(?:[^\S\n]+\S+){0,4}?|\S*\d/[A-ZĐ][\w./-]*)[^\S\n]+ngày[^\S\n]*$",
                       re.IGNORECASE)

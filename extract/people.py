@@ -17,7 +17,8 @@ from .roles import ROLE, ROLE_TAIL, role_of, year_of
 from .spans import Spans
 from .units import department_at, find_units
 
-_SYL = rf"[{UPPER}][{LOWER}]+"
+# a name syllable: "Hồng", and in names of ethnic minorities "A" (Vàng A Páo), "Y" (Y Khuê Niê), "H'Hoa"
+_SYL = rf"[{UPPER}](?:[{LOWER}]+|'[{UPPER}][{LOWER}]+)?"
 _NAME = re.compile(rf"{_SYL}(?:[ \t]+{_SYL}){{1,7}}")
 # capitalised words that are never a syllable of a person's name
 _NOT_NAME = {"Viện", "Phó", "Chánh", "Vụ", "Cục", "Bí", "Ủy", "Uỷ", "Tổng", "Thủ", "Giám", "Kiểm",
@@ -37,6 +38,8 @@ _COMPOUNDS = {
     "Hội": {"nghị", "đồng", "trường"}, "Chủ": {"tịch", "nhiệm", "trì", "đề"}, "Lao": {"động"},
     "Trang": {"chủ", "tin", "thông"}, "Cổng": {"thông"}, "Hiệu": {"trưởng"}, "Nhà": {"nước"},
 }
+_PLACE_BEFORE = re.compile(r"(?:\b(?:huyện|quận|thị\s+xã|thành\s+phố|tỉnh|xã|phường|thị\s+trấn|TP\.?)|"
+                           r"\b(?:Huyện|Quận|Tỉnh|Thành|Thị)\s+(?:ủy|uỷ))\s+$")
 _NEXT_LOWER = re.compile(rf"[ \t]+([{LOWER}]+)")
 _RANK = r"(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)\s+)"
 _CUE = re.compile(rf"(?:(?<![\w/])(?:đồng\s+chí|Đồng\s+chí|ĐỒNG\s+CHÍ|đ/c|Đ/c|đ/\s*c|ông|Ông|bà|Bà)\s+{_RANK}?)$")
@@ -220,6 +223,8 @@ def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | Non
         name, s, e = trimmed
         if skip.contains(s) or canonical_province(name):
             continue
+        if len(name.split()) == 2 and _PLACE_BEFORE.search(text, max(0, s - 20), s):
+            continue  # "huyện Thạch Thất", "Quận ủy Lê Chân": a two-syllable place, not a person
         before = text[max(0, s - 40):s]
         cued = bool(_CUE.search(before))
         t_after, t_end = _title_after(text, e)
@@ -280,8 +285,8 @@ def _with_lists(text: str, found: list[PersonMention], exclude) -> list[PersonMe
             if not trimmed:
                 continue
             name, s, e = trimmed
-            if name.split()[0] not in sn and not _CUE.search(text[max(0, s - 20):s]):
-                continue
+            if h.group(2) and name.split()[0] not in sn and not _CUE.search(text[max(0, s - 20):s]):
+                continue  # after "các đồng chí <position>:" every name is cued; after "các <position>" not
             hit = next((p for p in found if p.start == s), None)
             if hit is not None:
                 if not hit.title:

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 
 from .gazetteer import award_rules
 
-_QUOTE = re.compile(r"[“\"„«]([^“”\"«»\n]{2,400}?)[”\"»]")
+_QUOTE = re.compile(r"[“\"„«]([^“”\"«»\n]{2,400}?)[”\"»]"
+                    # single quotes, curly or straight, around a phrase (not the apostrophe of "H'Hoa")
+                    r"|(?:(?<=\s)|(?<=^)|(?<=\())[‘']([^‘’'\n]{2,400}?)[’'](?=[\s,.;:)!?]|$)")
 # what announces a slogan, just before the opening quote
 _CUE = re.compile(
-    r"(?:phong\s+trào(?:\s+thi\s+đua)?(?:\s+\w+){0,3}|chủ\s+đề(?:\s+thi\s+đua)?(?:\s+(?:của\s+)?năm\s+\d{4})?(?:\s+là)?|"
-    r"phương\s+châm(?:\s+hành\s+động)?(?:\s+(?:của\s+)?năm\s+\d{4})?(?:\s+là)?|"
-    r"cuộc\s+vận\s+động(?:\s+[^.;“”\"]{0,80})?|khẩu\s+hiệu(?:\s+hành\s+động)?(?:\s+là)?|"
+    r"(?:phong\s+trào(?:\s+thi\s+đua)?(?:\s+\w+){0,3}|"
+    r"(?:chủ\s+đề|phương\s+châm|khẩu\s+hiệu)(?:\s+[^.;:“”\"‘’]{0,60}?)?(?:\s+là)?|"  # "chủ đề thi đua của ngành … năm 2024 là"
+    r"cuộc\s+vận\s+động(?:\s+[^.;“”\"]{0,80})?|"
     r"lời\s+(?:Bác\s+)?dạy(?:\s+[^.;“”\"]{0,80})?|"
+    r"(?:Bác(?:\s+Hồ)?|Chủ\s+tịch\s+Hồ\s+Chí\s+Minh|Người)\s+(?:đã\s+)?(?:dạy|căn\s+dặn|khẳng\s+định|chỉ\s+rõ|nói)|"
     r"tinh\s+thần|thông\s+điệp|mục\s+tiêu\s+kép|đợt\s+thi\s+đua(?:\s+\w+){0,3}|phát\s+động\s+thi\s+đua|"
     r"hưởng\s+ứng|với\s+nội\s+dung|gắn\s+với)\s*[:,]?\s*$",
     re.IGNORECASE)
@@ -39,7 +42,11 @@ class Quote:
 
 
 def find_quotes(text: str) -> list[Quote]:
-    return [Quote(m.start(1), m.end(1), m.group(1)) for m in _QUOTE.finditer(text)]
+    out = []
+    for m in _QUOTE.finditer(text):
+        g = 1 if m.group(1) is not None else 2
+        out.append(Quote(m.start(g), m.end(g), m.group(g)))
+    return out
 
 
 def _is_award(s: str) -> bool:
