@@ -131,6 +131,14 @@ def _clause_end(text: str, p: int) -> int:
     return len(text)
 
 
+def _is_place(text: str, name: str, start: int) -> bool:
+    """A province ("Kon Tum"), or a two-syllable place after a level word ("huyện Thạch Thất",
+    "Quận ủy Lê Chân"); a person's three-syllable name after "tỉnh" stays a person."""
+    if canonical_province(name):
+        return True
+    return len(name.split()) == 2 and bool(_PLACE_BEFORE.search(text, max(0, start - 20), start))
+
+
 def _title_after(text: str, end: int) -> tuple[str | None, int]:
     """The position written after a name: ", Viện trưởng VKSND tỉnh X" / " – Phó Chánh Văn phòng"."""
     m = re.compile(r"\s*(?:,|–|-|—|:|\()?\s*").match(text, end)
@@ -221,10 +229,8 @@ def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | Non
         if not trimmed:
             continue
         name, s, e = trimmed
-        if skip.contains(s) or canonical_province(name):
+        if skip.contains(s) or _is_place(text, name, s):
             continue
-        if len(name.split()) == 2 and _PLACE_BEFORE.search(text, max(0, s - 20), s):
-            continue  # "huyện Thạch Thất", "Quận ủy Lê Chân": a two-syllable place, not a person
         before = text[max(0, s - 40):s]
         cued = bool(_CUE.search(before))
         t_after, t_end = _title_after(text, e)
@@ -292,7 +298,7 @@ def _with_lists(text: str, found: list[PersonMention], exclude) -> list[PersonMe
                 if not hit.title:
                     hit.title, hit.unit = title, title_unit(title)
                 continue
-            if (s, e) not in have and not skip.contains(s):
+            if (s, e) not in have and not skip.contains(s) and not _is_place(text, name, s):
                 found.append(PersonMention(name, s, e, title=title, unit=title_unit(title), cued=True))
     found.sort(key=lambda p: p.start)
     return found
