@@ -70,6 +70,9 @@ _LIST_TRIGGER = re.compile(
     r"(?:\b(?:bao\s+gồm|gồm\s+có|gồm|có)\s+\d+\s+(?:đơn\s+vị(?:\s+thành\s+viên)?|thành\s+viên|tỉnh|phòng)\s*(?:là\b|:)|"
     r"\b(?:bao\s+gồm|gồm\s+có|gồm)\b|thành\s+viên(?:\s+còn\s+lại)?(?:\s+trong\s+(?:Cụm|Khối))?\s+(?:gồm|là)\b|"
     r"với\s+sự\s+tham\s+gia\s+của|(?:tỉnh|đơn\s+vị)?\s*thành\s+viên\s*:|"
+    # who attended a cluster's meeting: "đại diện lãnh đạo VKSND các tỉnh A, B", "điểm cầu VKSND các tỉnh …"
+    r"(?:đại\s+diện\s+(?:lãnh\s+đạo\s+)?(?:Văn\s+phòng\s+)?|kết\s+nối\s+với\s+(?:các\s+)?điểm\s+cầu\s+)"
+    r"(?=(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+(?:\d+\s+)?(?:các\s+tỉnh|thành\s+phố|tỉnh)\b)|"
     r"(?<=,)\s*(?=(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+(?:\d+\s+)?các\s+tỉnh)|"
     rf"các\s+đơn\s+vị\s+(?={ORG}\s)|các\s+đơn\s+vị\s*:)",
     re.IGNORECASE)
@@ -264,6 +267,9 @@ def _list_end(text: str, start: int, in_paren: bool) -> int:
             return i
         elif depth == 0 and _LIST_STOP.match(text, i):
             return i
+        elif (ch == ";" and depth == 0 and re.match(rf"\s*[{LOWER}]", text[i + 1:i + 4])
+              and not re.match(r"\s*(?:huyện|quận|thị\s+xã|thành\s+phố|tỉnh|các)\b", text[i + 1:i + 16])):
+            return i  # "…, Quảng Trị và Thừa Thiên Huế; lãnh đạo Văn phòng …": the list is over
         i += 1
     return limit
 

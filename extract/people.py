@@ -18,7 +18,7 @@ from .spans import Spans
 from .units import department_at, find_units
 
 # a name syllable: "Hồng", and in names of ethnic minorities "A" (Vàng A Páo), "Y" (Y Khuê Niê), "H'Hoa"
-_SYL = rf"[{UPPER}](?:[{LOWER}]+|'[{UPPER}][{LOWER}]+)?"
+_SYL = rf"[{UPPER}](?:[{LOWER}]+|'[{UPPER}][{LOWER}]+|')?"  # also "H' Luy Êban"
 _NAME = re.compile(rf"{_SYL}(?:[ \t]+{_SYL}){{1,7}}")
 # capitalised words that are never a syllable of a person's name
 _NOT_NAME = {"Viện", "Phó", "Chánh", "Vụ", "Cục", "Bí", "Ủy", "Uỷ", "Tổng", "Thủ", "Giám", "Kiểm",
@@ -49,7 +49,7 @@ POSITION = (r"(?:(?:Nguyên\s+|Quyền\s+)?(?:Phó\s+)?(?:Viện\s+trưởng|vi�
             r"Chủ\s+tịch|Thủ\s+tướng|Tổng\s+biên\s+tập|Tổng\s+Biên\s+tập|Chủ\s+nhiệm|Hiệu\s+trưởng|Bộ\s+trưởng|Thứ\s+trưởng|"
             r"Trưởng\s+Ban|Thư\s+ký|Chánh\s+Thanh\s+tra|Kiểm\s+sát\s+viên|Điều\s+tra\s+viên|Thẩm\s+phán|Chuyên\s+viên|"
             r"Ủy\s+viên|Uỷ\s+viên|Đại\s+biểu\s+Quốc\s+hội|Kế\s+toán\s+trưởng|Trưởng|Phó\s+Chủ\s+nhiệm|Tổng\s+Thư\s+ký|"
-            r"Chủ\s+tịch\s+nước)|Phó\s+(?:Chánh|Trưởng|Giám|Bí|Chủ|Thủ|Vụ|Cục)[\w\s]{0,30}?(?=\s|,))")
+            r"Chủ\s+tịch\s+nước|Chính\s+ủy|Chính\s+uỷ)|Phó\s+(?:Chánh|Trưởng|Giám|Bí|Chủ|Thủ|Vụ|Cục)[\w\s]{0,30}?(?=\s|,))")
 POSITION_RE = re.compile(POSITION)
 _ROLE = re.compile(r"(?:\(\s*)?(?:đại\s+diện\s+)?(?P<via>(?:đơn\s+vị|Đơn\s+vị)\s+)?" + ROLE + ROLE_TAIL + r"\s*\)?")
 # where a position stops

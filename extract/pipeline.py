@@ -254,7 +254,7 @@ def _byline(text: str) -> list[tuple[int, int]]:
         return []
     s, e = lines[-1]
     line = text[s:e].strip()
-    if len(line) <= 60 and not line.endswith((".", ":", ";")) and len(line.split()) <= 8:
+    if len(line) <= 60 and not line.endswith((".", ":", ";")) and len(line.split()) <= 10:
         return [(s, e)]
     return []
 
@@ -279,8 +279,10 @@ def article_year(text: str, title: str | None, unit_roles, dates) -> int | None:
         return int(m.group(1))
     if years:
         return years[0]
-    # the year of the first dated thing that is not a document (the meeting, the publication)
-    first = next((d.year for d in dates if d.year and not d.document), None)
+    # the year of the first dated thing that is not a document (the meeting, the publication), past
+    # historical dates ("kỷ niệm 60 năm Ngày thành lập ngành (26/7/1960 - 26/7/2020)")
+    latest = max((int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)), default=0)
+    first = next((d.year for d in dates if d.year and not d.document and d.year >= latest - 5), None)
     if first:
         return first
     m = _WEAK_YEAR.search(text)
