@@ -169,7 +169,7 @@ def _organisers(text: str, lo: int, hi: int):
 def event_host(text: str, sentence: tuple[int, int] | None) -> tuple[str, tuple[int, int]] | None:
     """"tại (trụ sở) VKSND tỉnh X" near the event, else the unit that organised it ("VKSND tỉnh X tổ
     chức"), else "Hội nghị được tổ chức tại VKSND …" anywhere."""
-    from .gazetteer import canonical_province, is_central_city, province_pattern
+    from .gazetteer import canonical_province, province_pattern
     from .normalize import fix_tones
     lo, hi = sentence if sentence else (0, min(len(text), 600))
     # the sentence and the one after it ("Hội nghị được tổ chức tại trụ sở VKSND tỉnh X.")

@@ -59,7 +59,6 @@ def place_name(text: str, pos: int) -> tuple[str, int] | None:
     # stop before an organisation or title word glued to the name ("Hớn Quản Viện trưởng")
     cut = len(words)
     for i, w in enumerate(words):
-        nxt = words[i + 1] if i + 1 < len(words) else text[pos:].split(w, 1)[-1].split()[:1]
         title_word = w in ("Chánh", "Đồng") and re.match(r"\s+(?:Văn|văn|Thanh|thanh|án|chí)\b", text[text.find(w, pos) + len(w):])
         if i and (w in ("Viện", "VKSND", "Cụm", "Khối", "Phó", "Trưởng") or title_word or w.isupper() and len(w) > 2):
             cut = i

@@ -11,7 +11,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 
 from tests.crawl_fixtures.server import serve  # noqa: F401  (pytest fixture)
 from tests.crawl_fixtures.sites import kiemsat_site

@@ -10,7 +10,6 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("thidua_soak", ROOT / "bench" / "soak.py")

@@ -24,14 +24,24 @@ def _version(path) -> int:
 
 
 @pytest.mark.parametrize("version", sorted(RELEASED))
-def test_an_archive_of_every_released_version_opens_at_the_current_version_and_answers(tmp_path, version):
+def test_an_archive_of_every_released_version_opens_at_the_current_version_and_answers(runner, tmp_path, version):
     path = tmp_path / "old.db"
     shutil.copy(RELEASED[version], path)
     assert _version(path) == version
     db = archive.open_db(path, create=False)
     assert _version(path) == archive.SCHEMA_VERSION
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     rows = {(r["number"], r["year"]): r["leader_unit"] for r in queries.leaders(db)}
     assert rows[(10, 2023)] == "Đồng Tháp" and rows[(6, 2020)] == "Thanh Hóa"
+    assert queries.search(db, "Dong Thap")
+    before = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    db.conn.close()
+    page = Path(__file__).resolve().parent.parent / "corpus" / "wp-cum13-giao-uoc-2024.html"
+    result = runner.invoke(cli, ["build", str(page), "--db", str(path)])  # and it takes new articles
+    assert result.exit_code == 0, result.output
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == before + 1
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_a_migration_step_runs_once_and_records_the_new_version(tmp_path, monkeypatch):
