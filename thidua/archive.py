@@ -103,10 +103,16 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         if version < SCHEMA_VERSION:
             _migrate(conn, path, version)
         if create or version < SCHEMA_VERSION or not names:
-            db.conn.executescript(schema_sql())
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-            db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)", [_now()])
-            _seed_provinces(db)
+            # one transaction: a process opening the file meanwhile sees no schema or all of it
+            db.conn.executescript("BEGIN IMMEDIATE;\n" + schema_sql())
+            try:
+                db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+                db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)", [_now()])
+                _seed_provinces(db)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         return db
     except sqlite3.DatabaseError as exc:
         if conn is not None:
