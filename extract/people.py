@@ -249,7 +249,7 @@ def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | Non
         if r is None:
             # "Là đơn vị Khối trưởng Khối thi đua năm 2024, đồng chí X – Trưởng phòng 11"
             sent = re.split(r"[.!?\n]\s*", text[max(0, s - 120):s])[-1]
-            rb = re.search(r"(?:Là|là)\s+(?:đơn\s+vị\s+)?" + ROLE + r"(?:[^,]*?năm\s+(?P<year>\d{4}))?", sent)
+            rb = re.search(r"(?:Là|là|Thay\s+mặt|thay\s+mặt)\s+(?:đơn\s+vị\s+)?" + ROLE + r"(?:[^,]*?năm\s+(?P<year>\d{4}))?", sent)
             if rb:
                 pm.role = role_of(rb)[0]
                 pm.unit_role = pm.role
