@@ -21,6 +21,20 @@ def _parse_date(value: str | None) -> date | None:
     raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint="--since")
 
 
+def _refresh_archive(db_path: str) -> None:
+    """After a crawl: refresh the archive's leaders table and fold its write-ahead log (thidua's archive)."""
+    try:
+        from thidua.archive import checkpoint, open_db, refresh_leaders
+    except ImportError:  # the crawler used on its own
+        return
+    db = open_db(db_path)
+    try:
+        refresh_leaders(db)
+        checkpoint(db)
+    finally:
+        db.conn.close()
+
+
 def resolve_sites(sites: tuple[str, ...], profile_files: tuple[str, ...], base_url: str | None) -> list[Profile]:
     """Profiles to crawl from SITES, --profile files and --base-url."""
     extra = [load_profile_file(path) for path in profile_files]
@@ -112,6 +126,8 @@ def crawl_command(sites: tuple[str, ...], db_path: str, profile_files: tuple[str
                               read_timeout=timeout, max_retries=retries, max_bytes=max_page_size),
         )
         summary = crawl(config)
+        if not no_ingest:
+            _refresh_archive(db_path)
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:

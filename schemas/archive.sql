@@ -212,3 +212,14 @@ JOIN clusters c ON c.id = k.cluster_id
 LEFT JOIN leaders l ON l.cluster_id = k.cluster_id AND l.yk = k.yk AND l.rk = 1
 LEFT JOIN deputies d ON d.cluster_id = k.cluster_id AND d.yk = k.yk AND d.rk = 1
 LEFT JOIN persons p ON p.cluster_id = k.cluster_id AND p.yk = k.yk;
+
+-- cluster_leaders kept as a table, for fast answers on large archives. The view above is the
+-- definition; this table is a copy of it made by thidua.archive.refresh_leaders() at the end of every
+-- build and crawl. meta.leaders_fresh = '1' says the copy equals the view; every store() sets it to '0'
+-- in its own transaction, and readers then use the view, so an answer is never stale.
+CREATE TABLE IF NOT EXISTS cluster_leaders_table (
+    cluster_id INTEGER, kind TEXT, number INTEGER, parent TEXT, year INTEGER,
+    leader_unit TEXT, deputy_unit TEXT, leader_person TEXT, sources INTEGER, conflict INTEGER,
+    leader_claims TEXT, deputy_claims TEXT, article_ids TEXT
+);
+CREATE INDEX IF NOT EXISTS cluster_leaders_table_year ON cluster_leaders_table(year);

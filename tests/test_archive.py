@@ -185,3 +185,26 @@ def test_an_event_no_article_reports_any_more_is_removed_and_a_shared_one_kept(t
     b.paragraphs = ["Bài viết không còn nói về hội nghị nào."]
     ingest(db, b)
     assert {r[0] for r in db.execute("SELECT type FROM events")} == {"so_ket"}
+
+
+def test_leaders_are_read_from_a_fresh_table_and_never_stale(tmp_path):
+    from thidua.archive import leaders_source, refresh_leaders
+    db = archive.open_db(tmp_path / "l.db")
+    text = "Cụm thi đua số 5 tổng kết năm 2022. VKSND tỉnh {} được chỉ định là Cụm trưởng."
+    ingest(db, Article(url="https://example.vn/l-1.html", paragraphs=[text.format("Kon Tum")]))
+    assert leaders_source(db) == "cluster_leaders"  # written, not refreshed: the view answers
+    refresh_leaders(db)
+    assert leaders_source(db) == "cluster_leaders_table"
+    view = db.execute("SELECT * FROM cluster_leaders ORDER BY cluster_id, year").fetchall()
+    assert db.execute("SELECT * FROM cluster_leaders_table ORDER BY cluster_id, year").fetchall() == view
+    ingest(db, Article(url="https://example.vn/l-2.html", paragraphs=[text.format("Gia Lai")]))
+    assert leaders_source(db) == "cluster_leaders"  # the new article makes the copy stale
+    row = queries.leaders(db, cluster=5)[0]
+    assert row["sources"] == 2 and row["conflict"] is True
+
+
+def test_a_build_leaves_the_leaders_table_equal_to_the_view(demo_db):
+    con = sqlite3.connect(demo_db)
+    assert con.execute("SELECT value FROM meta WHERE key = 'leaders_fresh'").fetchone()[0] == "1"
+    view = con.execute("SELECT * FROM cluster_leaders ORDER BY cluster_id, year").fetchall()
+    assert view and con.execute("SELECT * FROM cluster_leaders_table ORDER BY cluster_id, year").fetchall() == view

@@ -180,7 +180,8 @@ def _corrupt_table_pages(src: Path, dst: Path, table: str) -> None:
 @pytest.mark.parametrize("command", READERS)
 def test_an_archive_damaged_inside_gives_a_message_not_a_traceback(built, tmp_path, command):
     db = tmp_path / "damaged.db"
-    table = {"leaders": "cluster_years", "members": "memberships", "search": "articles_fts_data"}[command[0]]
+    # damage what each command reads (leaders: the refreshed copy of the cluster_leaders view)
+    table = {"leaders": "cluster_leaders_table", "members": "memberships", "search": "articles_fts_data"}[command[0]]
     _corrupt_table_pages(built, db, table)
     assert_clear_failure(invoke(*command, "--db", str(db)), "damaged.db")
 

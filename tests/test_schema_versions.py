@@ -12,7 +12,7 @@ from thidua.cli import cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # every released schema version, with an archive written by that release
-RELEASED = {1: FIXTURES / "archive-v1.db"}
+RELEASED = {1: FIXTURES / "archive-v1.db", 2: FIXTURES / "archive-v2.db"}
 
 
 def _version(path) -> int:

@@ -20,7 +20,7 @@ from extract.version import EXTRACTOR_VERSION
 from extract.gazetteer import provinces
 from extract.normalize import fold
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class ArchiveError(Exception):
@@ -41,7 +41,12 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
 # step, bumps SCHEMA_VERSION, and keeps an archive of every released version in tests/fixtures under
 # test; schemas/archive.sql always describes the newest version (its CREATE … IF NOT EXISTS statements
 # then add what a step dropped or did not create).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """v3 adds cluster_leaders_table (created by schemas/archive.sql); until it is filled, readers use the view."""
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('leaders_fresh', '0')")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
@@ -122,6 +127,26 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         if conn is not None:
             conn.close()
         raise
+
+
+def refresh_leaders(db: sqlite_utils.Database) -> None:
+    """Copy the cluster_leaders view into cluster_leaders_table and mark it fresh (one transaction)."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM cluster_leaders_table")
+        conn.execute("INSERT INTO cluster_leaders_table SELECT * FROM cluster_leaders")
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('leaders_fresh', '1')")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def leaders_source(db: sqlite_utils.Database) -> str:
+    """Where to read who led which cluster: the table when it is a fresh copy of the view, else the view."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'leaders_fresh'").fetchone()
+    return "cluster_leaders_table" if row and row[0] == "1" else "cluster_leaders"
 
 
 def checkpoint(db: sqlite_utils.Database) -> None:
@@ -224,6 +249,7 @@ def store_many(db: sqlite_utils.Database, items: list[tuple]) -> list[int]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         ids = [_store_one(db, *item) for item in items]
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('leaders_fresh', '0')")
         conn.execute("COMMIT")
         return ids
     except BaseException:

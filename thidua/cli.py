@@ -181,11 +181,12 @@ def build(paths, db_path, workers, from_raw, raw_dir):
         from crawl.rawstore import default_raw_dir
         from crawl.rebuild import reingest
 
-        from .archive import checkpoint
+        from .archive import checkpoint, refresh_leaders
         from .pipeline import ingest
         folder = raw_dir or default_raw_dir(db_path)
         t0 = time.monotonic()
         stored, bad = reingest(db, folder, ingest)
+        refresh_leaders(db)
         checkpoint(db)
         click.echo(f"re-extracted from {folder}: {stored} article(s), {bad} failed, {time.monotonic() - t0:.1f}s",
                    err=True)

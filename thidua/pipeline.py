@@ -128,7 +128,7 @@ def build(db: sqlite_utils.Database, paths: Iterable[str | Path], *, workers: in
     while this process writes to SQLite (one writer, short transactions). Files are streamed: memory
     does not grow with the number of files. ``on_progress(done)`` and ``on_error(message)`` report.
     """
-    from .archive import checkpoint
+    from .archive import checkpoint, refresh_leaders
     res = BuildResult()
     files = iter_paths(paths)
     if workers > 1:
@@ -139,6 +139,7 @@ def build(db: sqlite_utils.Database, paths: Iterable[str | Path], *, workers: in
             _store_all(db, results, res, on_progress, on_error)
     else:
         _store_all(db, map(_extract_file, files), res, on_progress, on_error)
+    refresh_leaders(db)
     checkpoint(db)
     return res
 

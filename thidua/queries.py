@@ -23,7 +23,8 @@ def leaders(db: sqlite_utils.Database, *, kind: str | None = None, cluster: int 
         where.append("year = ?"); params.append(year)
     if parent:
         where.append("parent LIKE ?"); params.append(f"%{parent}%")
-    sql = f"SELECT {', '.join(LEADER_COLUMNS)} FROM cluster_leaders"
+    from .archive import leaders_source
+    sql = f"SELECT {', '.join(LEADER_COLUMNS)} FROM {leaders_source(db)}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY year, kind, parent, number"
