@@ -119,10 +119,6 @@ def has_meeting(text: str) -> bool:
     return bool(_MEETING.search(text))
 
 
-# a date that opens a clause: "Ngày 27/3/2015, …", "chiều ngày 21/02/2020 Cụm…", "Sáng 20/3, …"
-_DATE_CUE = re.compile(r"(?:^|[\n.;,:]\s*|\s)(?:(?:vào\s+)?(?:buổi\s+)?(?:sáng|chiều|tối|trưa)\s+)?(?:(?:ngày|hôm)\s+)?$", re.IGNORECASE)
-
-
 def event_date(text: str, dates: list[DateMention], publication: set[int]) -> DateMention | None:
     for d in dates:
         if d.document or d.clock or d.start in publication or d.iso is None:

@@ -67,8 +67,3 @@ _FOLD = _fold_table()
 def fold(s: str) -> str:
     """Strip diacritics ("Hà Nội" -> "ha noi") for accent-insensitive search."""
     return key(s).translate(_FOLD)
-
-
-def squash(s: str) -> str:
-    """Collapse runs of white space to one space and trim."""
-    return re.sub(r"\s+", " ", s).strip()

@@ -9,7 +9,7 @@ checked with underthesea's NER. The position is read next to the name; a cluster
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .gazetteer import canonical_province, province_pattern, surnames
 from .normalize import LOWER, UPPER, fix_tones
@@ -73,12 +73,6 @@ class PersonMention:
     role_span: tuple[int, int] | None = None
     unit: str | None = None          # the title's unit, as a member label
     cued: bool = False
-
-
-@dataclass
-class _Ctx:
-    text: str
-    exclude: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _trim_name(text: str, m: re.Match) -> tuple[str, int, int] | None:

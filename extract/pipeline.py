@@ -351,11 +351,9 @@ def _resolve(doc: Doc) -> ArticleFacts:
     published = meta.get("published") or (pub.iso if pub else None)
     year = article_year(text, title, f["unit_roles"], f["dates"])
     facts.year = year
-    fallback_year = year
-    if fallback_year is None:
-        fallback_year = next((d.year for d in f["dates"] if d.year), None)
+    # year-less dates: the year under discussion, else that of the first full date
+    fallback_year = year if year is not None else next((d.year for d in f["dates"] if d.year), None)
     mentioned = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)}
-    dates_mod.resolve_years(f["dates"], year if year else None, published, mentioned)
     dates_mod.resolve_years(f["dates"], fallback_year, published, mentioned)
     facts.dates = [Mention(d.iso, _span(text, d.start, d.end)) for d in f["dates"] if d.iso]
 
@@ -394,7 +392,7 @@ def _resolve(doc: Doc) -> ArticleFacts:
         if m.number is None and m.kind in numbered:
             continue
         y = m.year if (m.year and not m.role_context) else year
-        c = entry(m.kind, m.number, y, _span(text, m.start, m.end))
+        entry(m.kind, m.number, y, _span(text, m.start, m.end))
         main.setdefault(m.kind, (m.kind, m.number, y))
     # the main cluster of each kind: the one mentioned most
     counts = Counter((m.kind, m.number) for m in mentions if not (m.number is None and m.kind in numbered))

@@ -106,7 +106,6 @@ def sha256(raw: bytes) -> str:
 class BuildResult:
     stored: int = 0
     failed: int = 0
-    errors: list[str] | None = None
 
 
 def _extract_file(path: Path) -> tuple[Path, Extraction | None, str | None, str | None]:
