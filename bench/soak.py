@@ -10,8 +10,9 @@ kind), restarts it and lets it finish, then checks the archive:
 * ``PRAGMA integrity_check`` is "ok" and ``PRAGMA foreign_key_check`` finds nothing;
 * lost: an article published by the fixture site or written to a build folder so far that is not
   in ``articles`` (or a crawl URL left queued/fetched after the finishing run);
-* duplicated: a URL or a body (text_sha256) stored twice, or an ``articles_fts`` row count that is
-  not the article count;
+* duplicated: a URL or a body (text_sha256) stored twice, or a search index (``articles_fts``,
+  ``articles_fts_fold``) holding a number of documents other than the article count (and FTS5's
+  own integrity-check of both indexes against the articles' text, under "integrity");
 * orphans: fact rows whose ``article_id`` has no article, events without sources, sources without
   an event.
 
@@ -70,6 +71,7 @@ def check_archive(db_path: str | Path, expected_urls: set[str], *, crawl_done: b
         if rows != ["ok"]:
             out.integrity += [f"integrity_check: {r}" for r in rows]
         out.integrity += [f"foreign_key_check: {r}" for r in con.execute("PRAGMA foreign_key_check").fetchall()]
+        out.integrity += _fts_integrity(db_path)
         urls = [r[0] for r in con.execute("SELECT url FROM articles")]
         have = set(urls)
         out.lost += sorted(f"not archived: {u}" for u in expected_urls - have)
@@ -80,12 +82,14 @@ def check_archive(db_path: str | Path, expected_urls: set[str], *, crawl_done: b
             out.duplicated.append(f"{len(urls) - len(have)} URL(s) stored twice")
         for sha, n in con.execute("SELECT text_sha256, count(*) FROM articles GROUP BY text_sha256 HAVING count(*) > 1"):
             out.duplicated.append(f"body {sha[:12]} stored {n} times")
-        n_fts = con.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
-        if n_fts != len(urls):
-            out.duplicated.append(f"articles_fts has {n_fts} rows for {len(urls)} articles")
-        stray = con.execute("SELECT count(*) FROM articles_fts WHERE rowid NOT IN (SELECT id FROM articles)").fetchone()[0]
-        if stray:
-            out.orphans.append(f"{stray} articles_fts row(s) without an article")
+        for fts in ("articles_fts", "articles_fts_fold"):  # one indexed document per article, none other
+            n_fts = con.execute(f"SELECT count(*) FROM {fts}_docsize").fetchone()[0]
+            if n_fts != len(urls):
+                out.duplicated.append(f"{fts} indexes {n_fts} documents for {len(urls)} articles")
+            stray = con.execute(f"SELECT count(*) FROM {fts}_docsize WHERE id NOT IN (SELECT id FROM articles)"
+                                ).fetchone()[0]
+            if stray:
+                out.orphans.append(f"{stray} {fts} document(s) without an article")
         for t in FACT_TABLES:
             n = con.execute(f"SELECT count(*) FROM {t} WHERE article_id NOT IN (SELECT id FROM articles)").fetchone()[0]
             if n:
@@ -99,6 +103,22 @@ def check_archive(db_path: str | Path, expected_urls: set[str], *, crawl_done: b
     finally:
         con.close()
     return out
+
+
+def _fts_integrity(db_path: str | Path) -> list[str]:
+    """FTS5's own check that each search index holds exactly the tokens of the articles' text (it is
+    an INSERT command, so it needs a writable connection; it changes nothing)."""
+    con = sqlite3.connect(db_path, timeout=30)
+    try:
+        problems = []
+        for fts in ("articles_fts", "articles_fts_fold"):
+            try:
+                con.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"{fts} integrity-check: {exc}")
+        return problems
+    finally:
+        con.close()
 
 
 def _has_table(con: sqlite3.Connection, name: str) -> bool:

@@ -35,35 +35,29 @@ def _profile(name: str, cache: dict[str, Profile | None]) -> Profile | None:
     return cache[name]
 
 
+def parse_stored(raw_dir: str | Path, row: state.UrlRow, cache: dict[str, Profile | None] | None = None
+                 ) -> StoredPage:
+    """Parse one stored article page again from its raw body (no database access: a worker process
+    of ``thidua build --from-raw`` runs this)."""
+    assert row.sha256 is not None
+    cache = _PROFILES if cache is None else cache
+    try:
+        body = rawstore.get(raw_dir, row.sha256)
+    except (OSError, ValueError) as exc:
+        return StoredPage(row.url, row.sha256, row.fetched_at, None, f"raw body missing or corrupt: {exc}")
+    try:
+        article = parse_page(body, row.url, profile=_profile(row.site, cache), content_type=row.content_type)
+    except ParseError as exc:
+        return StoredPage(row.url, row.sha256, row.fetched_at, None, str(exc))
+    return StoredPage(row.url, row.sha256, row.fetched_at, article)
+
+
+_PROFILES: dict[str, Profile | None] = {}   # per process
+
+
 def stored_pages(db: sqlite_utils.Database, raw_dir: str | Path, sites: list[str] | None = None
                  ) -> Iterator[StoredPage]:
     """Parse every stored article page again, in crawl order."""
     cache: dict[str, Profile | None] = {}
     for row in state.fetched_pages(db, sites):
-        assert row.sha256 is not None
-        try:
-            body = rawstore.get(raw_dir, row.sha256)
-        except (OSError, ValueError) as exc:
-            yield StoredPage(row.url, row.sha256, row.fetched_at, None, f"raw body missing or corrupt: {exc}")
-            continue
-        try:
-            article = parse_page(body, row.url, profile=_profile(row.site, cache), content_type=row.content_type)
-        except ParseError as exc:
-            yield StoredPage(row.url, row.sha256, row.fetched_at, None, str(exc))
-            continue
-        yield StoredPage(row.url, row.sha256, row.fetched_at, article)
-
-
-def reingest(db: sqlite_utils.Database, raw_dir: str | Path, ingest, sites: list[str] | None = None
-             ) -> tuple[int, int]:
-    """Put every stored page through ``ingest(db, article, raw_sha256=, fetched_at=)`` again;
-    return (stored, failed). Marks pages left "fetched" by an interrupted crawl as done."""
-    stored = failed = 0
-    for page in stored_pages(db, raw_dir, sites):
-        if page.article is None:
-            failed += 1
-            continue
-        ingest(db, page.article, raw_sha256=page.sha256, fetched_at=page.fetched_at or state.now_iso())
-        state.update(db, page.url, status=state.DONE, published=page.article.published)
-        stored += 1
-    return stored, failed
+        yield parse_stored(raw_dir, row, cache)

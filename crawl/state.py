@@ -148,6 +148,13 @@ def update(db: sqlite_utils.Database, url: str, **fields: object) -> None:
         conn.execute(f"UPDATE crawl_urls SET {cols} WHERE url = ?", [*fields.values(), url])
 
 
+def mark_done(db: sqlite_utils.Database, pages: Iterable[tuple[str, str | None]]) -> None:
+    """Mark article pages (url, published) as in the archive, all in one transaction."""
+    with transaction(db) as conn:
+        conn.executemany("UPDATE crawl_urls SET status = ?, published = ? WHERE url = ?",
+                         [(DONE, published, url) for url, published in pages])
+
+
 def count_attempt(db: sqlite_utils.Database, url: str) -> int:
     """Record that a request for ``url`` is about to be made; return the attempts so far."""
     with transaction(db) as conn:

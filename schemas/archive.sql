@@ -149,13 +149,35 @@ CREATE TABLE IF NOT EXISTS province_mentions (
 );
 CREATE INDEX IF NOT EXISTS province_mentions_article ON province_mentions(article_id);
 
--- Full-text search that respects Vietnamese tone marks: the exact columns keep diacritics
--- (remove_diacritics 0, so "thể" and "thế" stay apart); the *_fold columns hold the text with
--- diacritics stripped by thidua, for queries typed without them ("Ha Noi" finds "Hà Nội").
+-- Full-text search, two indexes over articles.title and articles.body. Both use articles as external
+-- content: the text is stored once, in articles; the indexes hold tokens only (and snippets are cut
+-- from articles).
+--   articles_fts       remove_diacritics 0: tone marks keep words apart ("thể" and "thế"), for
+--                      queries typed with diacritics;
+--   articles_fts_fold  remove_diacritics 2: for queries typed without them ("Ha Noi" finds "Hà Nội").
+--                      SQLite keeps "đ" (a letter of its own, not a d with a mark), so a query word
+--                      that begins with d also asks for đ (thidua.queries.fts_query).
+-- thidua.archive.store_many() indexes the articles it inserts once per batch (one INSERT … SELECT
+-- per index, cheaper than a row at a time); the triggers keep both indexes right when an article's
+-- text is updated or the article deleted.
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
-    title, body, title_fold, body_fold,
+    title, body, content = 'articles', content_rowid = 'id',
     tokenize = "unicode61 remove_diacritics 0"
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_fold USING fts5(
+    title, body, content = 'articles', content_rowid = 'id',
+    tokenize = "unicode61 remove_diacritics 2"
+);
+CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF title, body ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    INSERT INTO articles_fts_fold(articles_fts_fold, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    INSERT INTO articles_fts_fold(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    INSERT INTO articles_fts_fold(articles_fts_fold, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+END;
 
 -- who led which cluster in which year, consolidated over every article that says so: the leader and
 -- deputy most articles name, the leader person, the number of sources, conflict when articles name

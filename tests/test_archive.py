@@ -120,6 +120,60 @@ def test_search_with_diacritics_is_exact_and_without_them_is_tone_insensitive(tm
     assert sorted(r["id"] for r in queries.search(db, "the")) == [1, 2]
 
 
+def test_a_word_typed_with_d_finds_it_written_with_đ(tmp_path):
+    db = archive.open_db(tmp_path / "d.db")
+    ingest(db, Article(url="https://example.vn/d-1.html", title="Tin Đồng Tháp",
+                       paragraphs=["Đại hội thi đua yêu nước ở Đồng Tháp."]))
+    ingest(db, Article(url="https://example.vn/d-2.html", title="Tin khác", paragraphs=["Dòng sông và ngọn tháp."]))
+    assert [r["id"] for r in queries.search(db, "dai hoi thi dua")] == [1]
+    assert sorted(r["id"] for r in queries.search(db, "dong thap")) == [1, 2]   # Đồng … Tháp / Dòng … tháp
+    assert [r["id"] for r in queries.search(db, "Đồng Tháp")] == [1]
+    assert "[Đồng]" in queries.search(db, "dong")[0]["snippet"] or "[Dòng]" in queries.search(db, "dong")[0]["snippet"]
+
+
+def _fts_ok(db) -> None:
+    for fts in ("articles_fts", "articles_fts_fold"):   # FTS5 compares each index with the articles' text
+        db.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+
+
+def test_an_article_stored_again_with_new_text_is_found_by_its_new_words_only(tmp_path):
+    db = archive.open_db(tmp_path / "u.db")
+    ingest(db, Article(url="https://example.vn/u.html", title="Bản nháp", paragraphs=["Hội nghị sơ kết tại Cà Mau."]))
+    ingest(db, Article(url="https://example.vn/u.html", title="Bản chính thức",
+                       paragraphs=["Hội nghị tổng kết tại Bạc Liêu."]))
+    _fts_ok(db)
+    assert queries.search(db, "Cà Mau") == [] and queries.search(db, "ca mau") == []
+    assert queries.search(db, "nháp") == []
+    assert [r["id"] for r in queries.search(db, "Bac Lieu")] == [1]
+    assert [r["id"] for r in queries.search(db, "chính thức")] == [1]
+
+
+def test_an_article_stored_twice_in_one_batch_keeps_one_copy_of_its_facts_and_index(tmp_path):
+    from extract import extract_text
+    db = archive.open_db(tmp_path / "b.db")
+    a = Article(url="https://example.vn/b.html", title="Cụm thi đua số 6")
+    first = "Cụm thi đua số 6 tổng kết năm 2020. VKSND tỉnh Thanh Hóa là Cụm trưởng. Đồng chí Lê Văn An phát biểu."
+    second = "Cụm thi đua số 6 tổng kết năm 2021. VKSND tỉnh Nghệ An là Cụm trưởng."
+    archive.store_many(db, [(a, extract_text(first), first, None, None), (a, extract_text(second), second, None, None)])
+    _fts_ok(db)
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert [(r["year"], r["leader_unit"]) for r in queries.leaders(db)] == [(2021, "Nghệ An")]
+    assert db.execute("SELECT count(*) FROM official_mentions").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM events WHERE id NOT IN (SELECT event_id FROM event_sources)"
+                      ).fetchone()[0] == 0
+    assert queries.search(db, "Thanh Hóa") == [] and [r["id"] for r in queries.search(db, "Nghe An")] == [1]
+
+
+def test_deleting_an_article_takes_it_out_of_search(tmp_path):
+    db = archive.open_db(tmp_path / "x.db")
+    ingest(db, Article(url="https://example.vn/x-1.html", title="Tin Cà Mau", paragraphs=["Hội nghị ở Cà Mau."]))
+    ingest(db, Article(url="https://example.vn/x-2.html", title="Tin Cà Mau", paragraphs=["Hội nghị khác ở Cà Mau."]))
+    db.execute("DELETE FROM articles WHERE id = 1")
+    _fts_ok(db)
+    assert [r["id"] for r in queries.search(db, "Cà Mau")] == [2]
+    assert [r["id"] for r in queries.search(db, "ca mau")] == [2]
+
+
 @pytest.mark.parametrize("content", [b"this is not a database at all", b"SQLite format 3\x00" + b"\x00" * 200])
 def test_a_foreign_or_corrupt_file_gets_a_clear_error_not_a_traceback(runner, tmp_path, content):
     bad = tmp_path / "bad.db"

@@ -166,3 +166,28 @@ def test_build_from_raw_reextracts_crawled_pages_without_fetching(serve, tmp_pat
     after = db.execute("SELECT url, text_sha256 FROM articles ORDER BY url").fetchall()
     assert after == [(u, h) for u, h, _ in before]
     assert db.execute("SELECT count(*) FROM memberships").fetchone()[0] > 0
+
+
+@needs_thidua
+def test_build_from_raw_with_two_workers_stores_what_one_worker_stores_and_marks_pages_done(serve, tmp_path):
+    from thidua.cli import cli
+
+    server = serve(kiemsat_site(n_articles=6))
+    runner = CliRunner()
+    one, two = str(tmp_path / "one.db"), str(tmp_path / "two.db")
+    for db_path in (one, two):
+        base = ["crawl", "kiemsat.vn", "--base-url", server.base_url, "--db", db_path, "--delay", "0", "--no-progress"]
+        assert runner.invoke(cli, base).exit_code == 0
+    con = sqlite_utils.Database(two)
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("DELETE FROM articles")     # a crawl whose archive rows were lost: the raw pages remain
+    con.execute("UPDATE crawl_urls SET status = 'fetched' WHERE kind = 'article'")
+    con.conn.commit()
+    server.reset_log()
+    result = runner.invoke(cli, ["build", "--from-raw", "--workers", "2", "--db", two])
+    assert result.exit_code == 0, result.output
+    assert server.article_requests() == [] and "6 article(s)" in result.stderr
+    q = ("SELECT a.url, a.text_sha256, a.raw_sha256, (SELECT count(*) FROM memberships m WHERE m.article_id = a.id), "
+         "(SELECT count(*) FROM official_mentions o WHERE o.article_id = a.id) FROM articles a ORDER BY a.url")
+    assert sqlite_utils.Database(two).execute(q).fetchall() == sqlite_utils.Database(one).execute(q).fetchall()
+    assert con.execute("SELECT DISTINCT status FROM crawl_urls WHERE kind = 'article'").fetchall() == [("done",)]

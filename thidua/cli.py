@@ -135,22 +135,30 @@ def extract(paths, fmt, evidence):
 
 
 # ---------------------------------------------------------------------------------- build
-def build_archive(db, paths, *, workers: int = 1, quiet: bool = False) -> tuple[int, int]:
-    """Extract every file into the archive with progress on stderr; returns (stored, failed)."""
-    from .pipeline import build as run_build
+def build_archive(db, paths, *, workers: int = 1, quiet: bool = False, raw_dir=None) -> tuple[int, int]:
+    """Extract every file (or, with ``raw_dir``, every page of the crawler's raw store) into the archive
+    with progress on stderr; returns (stored, failed)."""
+    from .pipeline import build as run_build, rebuild_from_raw
     t0 = time.monotonic()
     tty = sys.stderr.isatty() and not quiet
+    what = "pages" if raw_dir else "files"
 
     def progress(done: int) -> None:
         if tty and done % 25 == 0:
             rate = done / max(time.monotonic() - t0, 1e-9)
-            click.echo(f"\r{done} files, {rate:.0f}/s", err=True, nl=False)
+            click.echo(f"\r{done} {what}, {rate:.0f}/s", err=True, nl=False)
 
-    res = run_build(db, paths, workers=workers, on_progress=progress,
-                    on_error=lambda msg: click.echo(f"\nthidua build: {msg}" if tty else f"thidua build: {msg}", err=True))
+    def error(msg: str) -> None:
+        click.echo(f"\nthidua build: {msg}" if tty else f"thidua build: {msg}", err=True)
+
+    if raw_dir:
+        res = rebuild_from_raw(db, raw_dir, workers=workers, on_progress=progress, on_error=error)
+        done = f"re-extracted from {raw_dir}: {res.stored} article(s)"
+    else:
+        res = run_build(db, paths, workers=workers, on_progress=progress, on_error=error)
+        done = f"built: {res.stored} article(s) stored"
     if not quiet:
-        click.echo(("\r" if tty else "") + f"built: {res.stored} article(s) stored, {res.failed} failed, "
-                   f"{time.monotonic() - t0:.1f}s", err=True)
+        click.echo(("\r" if tty else "") + f"{done}, {res.failed} failed, {time.monotonic() - t0:.1f}s", err=True)
     return res.stored, res.failed
 
 
@@ -179,18 +187,8 @@ def build(paths, db_path, workers, from_raw, raw_dir):
         failed += build_archive(db, paths, workers=workers)[1]
     if from_raw:
         from crawl.rawstore import default_raw_dir
-        from crawl.rebuild import reingest
-
-        from .archive import checkpoint, refresh_leaders
-        from .pipeline import ingest
         folder = raw_dir or default_raw_dir(db_path)
-        t0 = time.monotonic()
-        stored, bad = reingest(db, folder, ingest)
-        refresh_leaders(db)
-        checkpoint(db)
-        click.echo(f"re-extracted from {folder}: {stored} article(s), {bad} failed, {time.monotonic() - t0:.1f}s",
-                   err=True)
-        failed += bad
+        failed += build_archive(db, [], workers=workers, raw_dir=folder)[1]
     if failed:
         sys.exit(1)
 

@@ -7,13 +7,16 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Optional
 from pathlib import Path
 
 import sqlite_utils
 
 from crawl.article import Article
+from crawl.state import UrlRow
 from extract.facts import ArticleFacts
 from extract.normalize import clean_text
 
@@ -108,60 +111,108 @@ class BuildResult:
     failed: int = 0
 
 
-def _extract_file(path: Path) -> tuple[Path, Extraction | None, str | None, str | None]:
+# Worker results: (Extraction or None, raw sha256, fetched_at, error message or None, source), the
+# source being the file or the crawled URL
+Result = tuple[Optional[Extraction], Optional[str], Optional[str], Optional[str], str]
+
+
+def _extract_file(path: Path) -> Result:
     """Worker: read and extract one file (no database access here)."""
     try:
         article, raw = read_source(path)
-        return path, extract_article(article), sha256(raw), None
+        return extract_article(article), sha256(raw), None, None, str(path)
     except SourceError as exc:
-        return path, None, None, str(exc)
+        return None, None, None, str(exc), str(path)
     except Exception as exc:  # a bug in a rule must not stop a build of thousands of files
-        return path, None, None, f"{path}: extraction failed ({type(exc).__name__}: {exc})"
+        return None, None, None, f"{path}: extraction failed ({type(exc).__name__}: {exc})", str(path)
+
+
+def _extract_stored(job: tuple[str, UrlRow]) -> Result:
+    """Worker: parse one page of the crawler's raw store again and extract it (no database access)."""
+    from crawl.rebuild import parse_stored
+    raw_dir, row = job
+    page = parse_stored(raw_dir, row)
+    if page.article is None:
+        return None, row.sha256, None, f"{row.url}: {page.error}", row.url
+    try:
+        return extract_article(page.article), row.sha256, row.fetched_at, None, row.url
+    except Exception as exc:
+        return None, row.sha256, None, f"{row.url}: extraction failed ({type(exc).__name__}: {exc})", row.url
+
+
+def _run(db, worker, jobs: Iterable, workers: int, on_progress, on_error, after_batch=None) -> BuildResult:
+    """``worker`` over ``jobs`` in ``workers`` processes (extraction is per article and independent),
+    this process writing the results to SQLite in batches (one writer)."""
+    from .archive import checkpoint, refresh_leaders
+    res = BuildResult()
+    if workers > 1:
+        import multiprocessing as mp
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        with ctx.Pool(workers) as pool:
+            _store_all(db, pool.imap(worker, jobs, chunksize=8), res, on_progress, on_error, after_batch)
+    else:
+        _store_all(db, map(worker, jobs), res, on_progress, on_error, after_batch)
+    refresh_leaders(db)
+    checkpoint(db)
+    return res
 
 
 def build(db: sqlite_utils.Database, paths: Iterable[str | Path], *, workers: int = 1,
           on_progress=None, on_error=None) -> BuildResult:
     """Extract files (or folders of .html/.txt) into the archive.
 
-    Extraction is per article and independent, so ``workers`` > 1 runs it in that many processes
-    while this process writes to SQLite (one writer, short transactions). Files are streamed: memory
+    ``workers`` > 1 extracts in that many processes while this one writes. Files are streamed: memory
     does not grow with the number of files. ``on_progress(done)`` and ``on_error(message)`` report.
     """
-    from .archive import checkpoint, refresh_leaders
-    res = BuildResult()
-    files = iter_paths(paths)
-    if workers > 1:
-        import multiprocessing as mp
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        with ctx.Pool(workers) as pool:
-            results = pool.imap(_extract_file, files, chunksize=8)
-            _store_all(db, results, res, on_progress, on_error)
-    else:
-        _store_all(db, map(_extract_file, files), res, on_progress, on_error)
-    refresh_leaders(db)
-    checkpoint(db)
-    return res
+    return _run(db, _extract_file, iter_paths(paths), workers, on_progress, on_error)
 
 
-def _store_all(db, results, res: BuildResult, on_progress, on_error, batch: int = 50) -> None:
-    """Write extractions in batches of ``batch`` articles per transaction."""
+def rebuild_from_raw(db: sqlite_utils.Database, raw_dir: str | Path, *, workers: int = 1, sites=None,
+                     on_progress=None, on_error=None) -> BuildResult:
+    """Re-extract every article page the crawler kept in the raw store, without fetching (after an
+    extractor upgrade), in ``workers`` processes like :func:`build`; each page re-stored is marked
+    done in the crawl state (a page an interrupted crawl left "fetched" too)."""
+    from crawl import state
+    rows = state.fetched_pages(db, sites)
+    return _run(db, _extract_stored, ((str(raw_dir), r) for r in rows), workers, on_progress, on_error,
+                after_batch=lambda done: state.mark_done(db, [(url, a.published) for url, (a, *_) in done]))
+
+
+# a build commits every BATCH articles (the archive writes several times faster in big batches: one
+# search-index segment per batch) or every BATCH_SECONDS, so readers see progress and a killed build
+# redoes at most that much work
+BATCH, BATCH_SECONDS = 500, 2.0
+
+
+def _store_all(db, results: Iterable[Result], res: BuildResult, on_progress, on_error, after_batch=None,
+               batch: int = BATCH, seconds: float = BATCH_SECONDS) -> None:
+    """Write extractions in batches (one transaction each); after each, ``after_batch`` gets the
+    (source, stored item) pairs."""
     from .archive import store_many
     pending: list[tuple] = []
+    sources: list[str] = []
+    started = time.monotonic()
 
     def flush() -> None:
+        nonlocal started
         if pending:
             store_many(db, pending)
+            if after_batch:
+                after_batch(list(zip(sources, pending)))
             res.stored += len(pending)
             pending.clear()
+            sources.clear()
+        started = time.monotonic()
 
-    for done, (path, ex, raw_sha, err) in enumerate(results, 1):
+    for done, (ex, raw_sha, fetched_at, err, source) in enumerate(results, 1):
         if ex is None:
             res.failed += 1
             if on_error:
                 on_error(err)
         else:
-            pending.append((ex.article, ex.facts, ex.body, raw_sha, None))
-            if len(pending) >= batch:
+            pending.append((ex.article, ex.facts, ex.body, raw_sha, fetched_at))
+            sources.append(source)
+            if len(pending) >= batch or time.monotonic() - started >= seconds:
                 flush()
         if on_progress:
             on_progress(done)

@@ -55,22 +55,25 @@ def _has_diacritics(s: str) -> bool:
 
 
 def fts_query(text: str) -> tuple[str, str]:
-    """(column filter, MATCH expression) for a user's words. Typed with diacritics: exact columns;
-    typed without: the folded columns, so "Ha Noi" finds "Hà Nội" but "thể" never finds "thế"."""
+    """(search table, MATCH expression) for a user's words, all of which must occur. Typed with
+    diacritics: articles_fts, where "thể" never finds "thế"; typed without: articles_fts_fold, where
+    "Ha Noi" finds "Hà Nội". That index keeps "đ" (SQLite strips marks, and đ is a letter of its
+    own), but đ only ever begins a Vietnamese syllable, so a word typed with a leading d also asks for đ."""
     words = re.findall(r"\w+", text)
     if not words:
         raise ValueError("the search needs at least one word")
-    exact = _has_diacritics(text)
-    cols = "{title body}" if exact else "{title_fold body_fold}"
-    terms = [w if exact else fold(w) for w in words]
-    phrase = " ".join(f'"{t}"' for t in terms)
-    return cols, f"{cols} : ({phrase})"
+    if _has_diacritics(text):
+        return "articles_fts", " ".join(f'"{w}"' for w in words)
+    terms = []
+    for w in map(fold, words):
+        terms.append(f'("{w}" OR "đ{w[1:]}")' if w.startswith("d") else f'"{w}"')
+    return "articles_fts_fold", " AND ".join(terms)
 
 
 def search(db: sqlite_utils.Database, text: str, *, limit: int = 20) -> list[dict]:
-    _, match = fts_query(text)
-    sql = ("SELECT a.id, a.url, a.title, a.published, snippet(articles_fts, -1, '[', ']', '…', 12) AS snippet "
-           "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? "
-           "ORDER BY rank LIMIT ?")
+    """Articles with all the words, best first, each with a snippet of its best column."""
+    table, match = fts_query(text)
+    sql = (f"SELECT a.id, a.url, a.title, a.published, snippet({table}, -1, '[', ']', '…', 12) AS snippet "
+           f"FROM {table} JOIN articles a ON a.id = {table}.rowid WHERE {table} MATCH ? ORDER BY rank LIMIT ?")
     cols = ["id", "url", "title", "published", "snippet"]
     return [dict(zip(cols, r)) for r in db.execute(sql, [match, limit]).fetchall()]

@@ -33,6 +33,10 @@ def check_archive(path: str | Path, *, immutable: bool = False) -> None:
         con = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
         try:
             names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+            version = None
+            if "meta" in names:
+                row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                version = int(row[0]) if row and str(row[0]).isdigit() else None
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
@@ -43,7 +47,13 @@ def check_archive(path: str | Path, *, immutable: bool = False) -> None:
         raise NotAnArchive(f"{p}: the archive is being written (or was not closed cleanly: {wal.name} is not "
                            "empty); serving it immutable would show stale data. Serve it without --immutable, "
                            f"or stop the writer and run `sqlite3 {p} 'PRAGMA wal_checkpoint(TRUNCATE)'`")
-    missing = {"articles", "cluster_leaders", "articles_fts"} - names
+    from ..archive import SCHEMA_VERSION
+    if version is not None and version < SCHEMA_VERSION:
+        # serve never writes, so it does not upgrade; every other command that opens the archive does
+        raise NotAnArchive(f"{p}: archive schema version {version}, older than this thidua's ({SCHEMA_VERSION}); "
+                           f"upgrade it once with `thidua leaders --db {p}` (any thidua command that opens the "
+                           f"archive upgrades it), then serve it")
+    missing = {"articles", "cluster_leaders", "articles_fts", "articles_fts_fold"} - names
     if missing:
         raise NotAnArchive(f"{p}: not a thidua archive (missing {', '.join(sorted(missing))}); "
                            f"make one with `thidua build corpus/ --db {p}`")

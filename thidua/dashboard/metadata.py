@@ -80,12 +80,17 @@ SLOGAN_MENTIONS_SQL = (
     "ORDER BY f.year, s.text, f.article_id, f.start"
 )
 
+def _search_branch(table: str) -> str:
+    # each search table answers only the queries meant for it (a constant test, checked before any lookup)
+    return (f"  SELECT rowid, rank, snippet({table}, -1, '[', ']', '…', 12) AS snippet FROM {table}\n"
+            f"  WHERE thidua_fts_table(:q) = '{table}' AND {table} MATCH thidua_fts_match(:q)\n")
+
+
 SEARCH_SQL = (
-    "SELECT a.id AS article_id, a.published, a.site, a.title,\n"
-    "       snippet(articles_fts, -1, '[', ']', '…', 12) AS snippet, a.url\n"
-    "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid\n"
-    "WHERE articles_fts MATCH thidua_fts_match(:q)\n"
-    "ORDER BY rank LIMIT 50"
+    "SELECT a.id AS article_id, a.published, a.site, a.title, s.snippet, a.url\n"
+    "FROM (\n" + _search_branch("articles_fts") + "  UNION ALL\n" + _search_branch("articles_fts_fold") +
+    ") s JOIN articles a ON a.id = s.rowid\n"
+    "ORDER BY s.rank LIMIT 50"
 )
 
 EVIDENCE_SQL = (
@@ -251,10 +256,10 @@ def build_metadata() -> dict:
         "events": {"title": "Sự kiện / Events", "facets": ["type", "year", "cluster_id"]},
         "event_sources": {"title": "Nguồn của sự kiện / Event sources"},
         "date_mentions": {"title": "Ngày được nêu / Date mentions"},
-        "articles_fts": {"hidden": True}, "meta": {"hidden": True},
+        "meta": {"hidden": True},
     }
-    for name in ("articles_fts_data", "articles_fts_idx", "articles_fts_content", "articles_fts_docsize",
-                 "articles_fts_config"):
+    for name in [f"{t}{part}" for t in ("articles_fts", "articles_fts_fold")
+                 for part in ("", "_data", "_idx", "_content", "_docsize", "_config")]:
         tables[name] = {"hidden": True}
     return {
         "title": "thidua — Lưu trữ thi đua, khen thưởng ngành Kiểm sát / Procuracy emulation archive",

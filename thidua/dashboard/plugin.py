@@ -1,7 +1,8 @@
 """The dashboard's Datasette plugin, registered in-process by ``thidua serve``.
 
-* ``thidua_fts_match(text)``: an SQL function that turns the words a user typed into the FTS5
-  MATCH expression of :func:`thidua.queries.fts_query` (diacritics → exact columns, none → *_fold);
+* ``thidua_fts_table(text)`` and ``thidua_fts_match(text)``: SQL functions that turn the words a user
+  typed into the search table and FTS5 MATCH expression of :func:`thidua.queries.fts_query`
+  (diacritics → articles_fts, none → articles_fts_fold);
 * ``render_cell``: ``article_id`` / ``article_ids`` become links to the article page, with the
   evidence span (``start``/``end`` of the same row) highlighted;
 * routes ``/-/thidua/article/<id>`` (the article, escaped, with the evidence marked and all its
@@ -21,17 +22,19 @@ from .metadata import DB_NAME, FACTS_SQL
 SENTENCE_END = re.compile(r"[.!?…;\n]")
 
 
-def _fts_match(text):
-    """The MATCH expression of ``thidua search``; an empty phrase (matches nothing) for no words."""
+def _fts(text, part: int):
+    """The search table (part 0) or MATCH expression (part 1) of ``thidua search``; no table and an
+    empty phrase (matches nothing) for no words."""
     try:
-        return fts_query(str(text or ""))[1]
+        return fts_query(str(text or ""))[part]
     except ValueError:      # an empty search box, or no word characters at all
-        return '""'
+        return ("", '""')[part]
 
 
 @hookimpl
 def prepare_connection(conn):
-    conn.create_function("thidua_fts_match", 1, _fts_match, deterministic=True)
+    conn.create_function("thidua_fts_table", 1, lambda text: _fts(text, 0), deterministic=True)
+    conn.create_function("thidua_fts_match", 1, lambda text: _fts(text, 1), deterministic=True)
 
 
 def article_url(article_id, start=None, end=None) -> str:
