@@ -7,8 +7,13 @@
         `thidua build DIR --db TMP --workers N` in a subprocess: wall time, CPU of the whole
         process tree, peak RSS of the largest process
     python bench/bench_scale.py archive DB --size 100000 --extractions OUT.pkl [--budget 900]
-        write SIZE varied articles through thidua.archive.store (stops at the time budget and says
-        so), then time queries.leaders, the `thidua leaders` CLI and queries.search
+        write SIZE varied articles through thidua.archive.store_many in the batches a build writes
+        (stops at the time budget and says so), then time queries.leaders, the `thidua leaders` CLI
+        and queries.search
+    python bench/bench_scale.py rebuild DB --size 100000 --workers 2
+        make a crawled archive of SIZE pages (varied copies of the bundled pages in a raw store, the
+        crawl state a crawl leaves), then time `thidua build --from-raw --workers N` on it: wall
+        time, CPU of the process tree, peak RSS of the largest process
 
 Each prints one JSON object. bench/run.py drives all of them.
 """
@@ -124,22 +129,23 @@ def _latency(fn, runs: int, budget_s: float) -> dict:
 def archive(db_path: Path, size: int, extractions: Path, budget: float, query_runs: int,
             query_budget: float) -> dict:
     from thidua import queries
-    from thidua.archive import checkpoint, open_db, store
+    from thidua.archive import checkpoint, open_db, refresh_leaders, store_many
+    from thidua.pipeline import BATCH
     base = pickle.loads(extractions.read_bytes())
     db_path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     db = open_db(db_path)
-    chunk = max(100, min(5000, size // 20))
+    chunk = max(BATCH, min(5000, size // 20) // BATCH * BATCH)
     curve, store_wall, store_cpu = [], 0.0, 0.0
     t_start = time.perf_counter()
     written, stopped = 0, False
     while written < size:
         c0, w_chunk = time.process_time(), 0.0
-        for i in range(written, min(size, written + chunk)):
-            art, facts, body = _varied(base, i)
+        for k in range(written, min(size, written + chunk), BATCH):
+            items = [(*_varied(base, i), None, None) for i in range(k, min(size, written + chunk, k + BATCH))]
             w0 = time.perf_counter()
-            store(db, art, facts, body=body)
+            store_many(db, items)
             w_chunk += time.perf_counter() - w0
         n = min(size, written + chunk) - written
         written += n
@@ -149,6 +155,9 @@ def archive(db_path: Path, size: int, extractions: Path, budget: float, query_ru
         if time.perf_counter() - t_start > budget and written < size:
             stopped = True
             break
+    w0 = time.perf_counter()
+    refresh_leaders(db)     # as every build and crawl does at its end
+    refresh_s = time.perf_counter() - w0
     checkpoint(db)
     build_s = time.perf_counter() - t_start
     disk = sum(Path(str(db_path) + s).stat().st_size for s in ("", "-wal", "-shm") if Path(str(db_path) + s).exists())
@@ -174,11 +183,61 @@ def archive(db_path: Path, size: int, extractions: Path, budget: float, query_ru
     subprocess.run(thidua_exe() + ["--help"], capture_output=True)
     cli_startup_s = time.perf_counter() - w0
     return {"requested": size, "articles": written, "stopped_at_budget": stopped, "budget_s": budget,
-            "build_s": build_s, "store_wall_s": store_wall, "store_cpu_s": store_cpu,
+            "build_s": build_s, "refresh_leaders_s": refresh_s, "store_wall_s": store_wall, "store_cpu_s": store_cpu,
             "store_per_s": written / store_wall, "store_curve": curve, "disk_mb": disk / 2**20,
             "rows": counts, "leader_rows": groups, "leaders": lead, "leaders_year_2023": lead_year,
             "search": search, "cli_leaders_s": cli_s, "cli_leaders_exit": cli.returncode,
             "cli_startup_s": cli_startup_s, "peak_rss_mb": rss_mb()}
+
+
+# ---------------------------------------------------------------- rebuild from the raw store
+def rebuild(db_path: Path, size: int, workers: int) -> dict:
+    import sqlite3
+
+    from corpus_gen import html_sources, vary_html
+
+    from crawl import rawstore
+    from thidua.archive import open_db
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    raw = rawstore.default_raw_dir(db_path)
+    if raw.exists():
+        import shutil
+        shutil.rmtree(raw)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    open_db(db_path).conn.close()
+    # the crawl a rebuild starts from: every page in the raw store, its crawl_urls row done
+    t0 = time.perf_counter()
+    sources, rows, stamp = html_sources(), [], "2026-11-25T00:00:00+00:00"
+    for i in range(size):
+        src = sources[i % len(sources)]
+        sha = rawstore.put(raw, vary_html(src.data, i).encode("utf-8"))
+        rows.append((f"https://bench.invalid/{i:06d}-{src.name}", "bench", "article", "done", sha,
+                     "text/html; charset=utf-8", stamp, stamp))
+    con = sqlite3.connect(db_path)
+    with con:
+        con.executemany("INSERT INTO crawl_urls (url, site, kind, status, sha256, content_type, fetched_at, "
+                        "discovered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.close()
+    prep_s = time.perf_counter() - t0
+    raw_mb = sum(f.stat().st_size for f in raw.rglob("*") if f.is_file()) / 2**20
+    w0 = time.perf_counter()
+    proc = subprocess.Popen(thidua_exe() + ["build", "--from-raw", "--db", str(db_path), "--workers", str(workers)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - w0
+    err = proc.stderr.read().decode("utf-8", "replace")
+    con = sqlite3.connect(db_path)
+    stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    done = con.execute("SELECT count(*) FROM crawl_urls WHERE status = 'done'").fetchone()[0]
+    con.close()
+    disk = sum(Path(str(db_path) + s).stat().st_size for s in ("", "-wal", "-shm") if Path(str(db_path) + s).exists())
+    cpu = ru.ru_utime + ru.ru_stime
+    return {"pages": size, "workers": workers, "stored": stored, "done": done,
+            "exit": os.waitstatus_to_exitcode(status), "prep_s": prep_s, "raw_mb": raw_mb, "wall_s": wall,
+            "articles_per_s": size / wall, "minutes_per_100k": 100_000 / (size / wall) / 60, "cpu_s": cpu,
+            "cpu_ms_per_article": 1000 * cpu / size, "peak_rss_mb": ru.ru_maxrss / 1024, "db_mb": disk / 2**20,
+            "stderr_tail": err[-300:]}
 
 
 def main(argv=None) -> int:
@@ -197,11 +256,17 @@ def main(argv=None) -> int:
     p.add_argument("--budget", type=float, default=900, help="seconds of writing before stopping (default 900)")
     p.add_argument("--query-runs", type=int, default=50)
     p.add_argument("--query-budget", type=float, default=60, help="seconds per query kind, after 5 runs")
+    p = sub.add_parser("rebuild")
+    p.add_argument("db", type=Path)
+    p.add_argument("--size", type=int, default=100_000)
+    p.add_argument("--workers", type=int, default=2)
     args = ap.parse_args(argv)
     if args.cmd == "prep":
         res = prep(args.out, args.variants)
     elif args.cmd == "build":
         res = build(args.dir, args.workers)
+    elif args.cmd == "rebuild":
+        res = rebuild(args.db, args.size, args.workers)
     else:
         res = archive(args.db, args.size, args.extractions, args.budget, args.query_runs, args.query_budget)
     print(json.dumps(res))

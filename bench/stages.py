@@ -101,15 +101,17 @@ def variant_extraction(base: list, i: int):
     return art, ex.facts, ex.body + f" Mã tin lưu trữ số {i}."
 
 
-def stage_write(n: int, extractions: Path) -> Clock:
-    from thidua.archive import checkpoint, open_db, store
+def stage_write(n: int, extractions: Path, batch: int) -> Clock:
+    """store_many() of ``batch`` articles per call (a build's batches; 1: a crawl's one per transaction)."""
+    from thidua.archive import checkpoint, open_db, store_many
     base = pickle.loads(extractions.read_bytes())
     tmp = Path(tempfile.mkdtemp(prefix="bench-write-"))
     db = open_db(tmp / "write.db")
     clock = Clock()
-    for i in range(n):
-        art, facts, body = variant_extraction(base, i)
-        clock(store, db, art, facts, body=body)
+    for k in range(0, n, batch):
+        items = [(*variant_extraction(base, i), None, None) for i in range(k, min(n, k + batch))]
+        clock(store_many, db, items)
+    clock.n = n
     checkpoint(db)
     db.conn.close()
     for f in tmp.iterdir():
@@ -125,6 +127,7 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N files only")
     ap.add_argument("--n", type=int, default=None, help="write: articles to store")
     ap.add_argument("--extractions", type=Path, default=None, help="write: pickled precomputed extractions")
+    ap.add_argument("--batch", type=int, default=None, help="write: articles per transaction (default: a build's)")
     args = ap.parse_args(argv)
     rss0 = rss_mb()
     if args.stage == "read":
@@ -136,7 +139,8 @@ def main(argv=None) -> int:
     elif args.stage == "ner":
         clock = stage_ner(args.dir / "txt", args.limit)
     else:
-        clock = stage_write(args.n, args.extractions)
+        from thidua.pipeline import BATCH
+        clock = stage_write(args.n, args.extractions, args.batch or BATCH)
     print(json.dumps({"stage": args.stage, "articles": clock.n, "cpu_s": clock.cpu, "wall_s": clock.wall,
                       "articles_per_s": clock.n / clock.wall if clock.wall else None,
                       "articles_per_cpu_s": clock.n / clock.cpu if clock.cpu else None,
