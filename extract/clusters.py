@@ -27,7 +27,9 @@ _NAMED = re.compile(
     r"(cấp\s+(?:phòng|huyện|tỉnh)|(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+cấp\s+(?:huyện|tỉnh)|"
     r"các\s+(?:phòng|đơn\s+vị|VKSND|Viện)[^,.;()]{0,40}|VKSN\w*\s*$)")
 _FORMED = re.compile(r"thành\s+0?1\s+(Cụm|Khối)\s+thi\s+đua", re.IGNORECASE)
-_YEAR_AFTER = re.compile(r"\s+năm\s+(\d{4})")
+# "Cụm thi đua số 10 năm 2023", "Cụm thi đua số 1 thuộc VKSND tỉnh năm 2023"
+_YEAR_AFTER = re.compile(rf"(?:\s+(?:thuộc|của)\s+(?:VKSND|Viện\s+KSND)\s+(?:tỉnh|thành\s+phố)(?:\s+[{UPPER}]\w*){{0,3}})?"
+                         r"\s+năm\s+(\d{4})")
 
 
 @dataclass
@@ -76,7 +78,7 @@ _LIST_TRIGGER = re.compile(
     r"(?<=,)\s*(?=(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+(?:\d+\s+)?các\s+tỉnh)|"
     rf"các\s+đơn\s+vị\s+(?={ORG}\s)|các\s+đơn\s+vị\s*:)",
     re.IGNORECASE)
-_UNIT_HEAD = re.compile(rf"^(?:{ORG}|Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)\b",
+_UNIT_HEAD = re.compile(rf"^(?:{ORG}|Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan|Viện\s+\d|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)\b",
                         re.IGNORECASE)
 
 
@@ -131,7 +133,7 @@ def _split_items(body: str, offset: int) -> list[tuple[str, int]]:
     return out
 
 
-_DEPT = re.compile(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan)\b")
+_DEPT = re.compile(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan|Viện\s+\d)\b")
 _ENUM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•+*])\s+")  # "1. ", "- ", "• " before an item of a list
 _ALIAS = re.compile(r"\(\s*((?:Phòng|Vụ|Cục)\s+\d+)\s*\)")
 _HEADER = re.compile(rf"^\s*:?\s*(?:\d+\s+)?(?:(?:{ORG})\s+)?(?:các\s+|\d+\s+)?((?:(?:huyện|quận|thị\s+xã|thành\s+phố|tỉnh|đơn\s+vị|phòng)\s*,?\s*)+)"
@@ -225,9 +227,33 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str],
     return units
 
 
-def find_member_lists(text: str, known: dict[str, str]) -> list[MemberList]:
-    """Lists of members: after a trigger word that follows a cluster mention in the same sentence."""
+# who attended, told as the members of the cluster: "lãnh đạo VKSND các tỉnh A, B, C – các đơn vị thành viên
+# còn lại của Cụm", "lãnh đạo Vụ 1, Vụ 2 … - 6 đơn vị thành viên của Khối", "… cùng các đơn vị khác trong Cụm"
+_ATTENDING = re.compile(r"\blãnh\s+đạo\s+(?:(?:và|cùng)\s+[^,;.:]{0,40}?\s+của\s+)?"
+                        rf"(?=(?:{ORG}|Vụ|Cục|Phòng)\s|Viện\s+\d)", re.IGNORECASE)
+_MEMBERS_BACK = re.compile(r"\s*(?:[-–,]\s*)?(?:(?:\d+|các)\s+)?đơn\s+vị\s+(?:thành\s+viên\s+)?(?:còn\s+lại\s+|khác\s+)?"
+                           r"(?:của|trong|thuộc)\s+(?:Cụm|Khối)\b|\s*,?\s*cùng\s+các\s+đơn\s+vị\s+(?:khác\s+)?"
+                           r"(?:trong|của|thuộc)\s+(?:Cụm|Khối)\b", re.IGNORECASE)
+
+
+def _attendance_lists(text: str, known: dict[str, str]) -> list[MemberList]:
     out = []
+    for m in _ATTENDING.finditer(text):
+        end = _list_end(text, m.end(), False)
+        back = _MEMBERS_BACK.search(text, m.end(), min(len(text), end + 80))
+        if back is None or text.find(".", end, back.start()) >= 0:
+            continue
+        end = min(end, back.start())
+        units = parse_member_list(text, m.end(), end, known)
+        if units:
+            out.append(MemberList(m.start(), end, units, {}))
+    return out
+
+
+def find_member_lists(text: str, known: dict[str, str]) -> list[MemberList]:
+    """Lists of members: after a trigger word that follows a cluster mention in the same sentence, and
+    lists of who attended that the text calls the cluster's members."""
+    out = _attendance_lists(text, known)
     for m in _LIST_TRIGGER.finditer(text):
         before = re.split(r"[.!?]\s|\n", text[max(0, m.start() - 160):m.start()])[-1]
         if not re.search(r"(?:Cụm|Khối|cụm|khối|thành\s+viên|đơn\s+vị)", before + m.group(0)):
@@ -239,7 +265,7 @@ def find_member_lists(text: str, known: dict[str, str]) -> list[MemberList]:
         units = parse_member_list(text, start, end, known, aliases)
         if units:
             out.append(MemberList(m.start(), end, units, aliases))
-    return out
+    return sorted(out, key=lambda ml: ml.start)
 
 
 def _list_end(text: str, start: int, in_paren: bool) -> int:

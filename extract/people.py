@@ -189,7 +189,8 @@ def _role_after(text: str, pos: int, limit: int = 60) -> re.Match | None:
 
 
 _DEPT_TITLE = re.compile(r"^(?:Phó\s+)?(?:(?:Trưởng|trưởng)\s+(?:phòng|Phòng)\s+(?P<dept>[^,]+?)(?=\s+(?:VKSND|Viện|của)\b|,|$)|"
-                         r"(?P<office>Chánh\s+(?:Văn\s+phòng|văn\s+phòng)))")
+                         r"(?P<office>Chánh\s+(?:Văn\s+phòng|văn\s+phòng))|"
+                         r"Viện\s+trưởng\s+(?P<viện>Viện\s+\d{1,2})\b)")  # a department of a VKSND cấp cao
 
 
 def title_unit(title: str | None, *, owner: bool = True) -> str | None:
@@ -208,6 +209,8 @@ def title_unit(title: str | None, *, owner: bool = True) -> str | None:
                 return d.label
         if m and m.group("office"):
             return "Văn phòng"
+        if m and m.group("viện"):
+            return m.group("viện")
         return units[0].label if units else None
     return units[-1].label if units else None
 

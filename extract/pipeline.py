@@ -295,6 +295,18 @@ def article_year(text: str, title: str | None, unit_roles, dates) -> int | None:
     return full[0] if full else None
 
 
+# a clause that opens with its year: "Năm 2022, …", "…; năm 2024, VKSND quận X là Cụm trưởng", "Cũng trong năm
+# 2022, …", "năm 2017 VKSND tỉnh X được Cụm … suy tôn"
+_YEAR_WORD = re.compile(r"(?:^|[,;:]\s*)(?:[Cc]ũng\s+)?(?:[Tt]rong\s+)?[Nn]ăm\s+(\d{4})"
+                        r"(?:\s*,|\s+(?=(?:VKSND|Viện|[Đđ]ơn\s+vị|được)\s))")
+
+
+def _sentence_years(text: str, sent: tuple[int, int]) -> set[int]:
+    """The years the clauses of a sentence open with ("năm 2022, đơn vị là Cụm trưởng …")."""
+    a, b = sent
+    return {int(m.group(1)) for m in _YEAR_WORD.finditer(text[a:b].strip())}
+
+
 def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
     """The sentence (start, end) holding ``pos``; sentences are sorted and disjoint."""
     i = bisect_right(sentences, (pos, float("inf"))) - 1
@@ -387,11 +399,21 @@ def _resolve(doc: Doc) -> ArticleFacts:
             entries[k] = Cluster(kind, number, y, evidence=span)
         return entries[k]
 
+    def said_year(pos: int) -> int | None:
+        """The one year the sentence at ``pos`` speaks of, when it is not the article's ("năm 2022, đơn
+        vị là Cụm trưởng Cụm thi đua số 12" in an article of 2023)."""
+        sent = _sentence_of(f["sentences"], pos)
+        ys = _sentence_years(text, sent) if sent else set()
+        return next(iter(ys)) if len(ys) == 1 else None
+
+    def mention_year(m) -> int | None:
+        return (m.year if (m.year and not m.role_context) else None) or said_year(m.start) or year
+
     main: dict[str, tuple] = {}
     for m in mentions:
         if m.number is None and m.kind in numbered:
             continue
-        y = m.year if (m.year and not m.role_context) else year
+        y = mention_year(m)
         entry(m.kind, m.number, y, _span(text, m.start, m.end))
         main.setdefault(m.kind, (m.kind, m.number, y))
     # the main cluster of each kind: the one mentioned most
@@ -408,8 +430,7 @@ def _resolve(doc: Doc) -> ArticleFacts:
         before = [m for m in near if m.start <= pos]
         pick = before[-1] if before else (near[0] if near else None)
         if pick is not None:
-            y = pick.year if (pick.year and not pick.role_context) else year
-            return entries.get((pick.kind, pick.number, y))
+            return entries.get((pick.kind, pick.number, mention_year(pick)))
         kinds = [kind] if kind else list(main)
         for k in kinds:
             if k in main:
@@ -435,8 +456,8 @@ def _resolve(doc: Doc) -> ArticleFacts:
         if ry is None:
             sent = _sentence_of(f["sentences"], a)
             sib = next((r[3] for r in roles if r[3] and sent and sent[0] <= r[4] < sent[1]), None)
-            if sib:
-                roles[i] = (role, kind, unit, sib, a, b)
+            if sib or said_year(a):
+                roles[i] = (role, kind, unit, sib or said_year(a), a, b)
     for p in f["people"]:
         if p.unit_role and p.unit and p.role_span:
             span_text = text[p.role_span[0]:p.role_span[1]].lower()
@@ -461,7 +482,9 @@ def _resolve(doc: Doc) -> ArticleFacts:
 
     for c in entries.values():
         for who, ev in ((c.leader, c.leader_evidence), (c.deputy, c.deputy_evidence)):
-            if who and who not in c.members and (c.members or c.year == year):
+            # the leader is a member, except in an extra entry for another year that holds only the role
+            alone = not any(k[:2] == (c.kind, c.number) and k[2] != c.year for k in entries)
+            if who and who not in c.members and (c.members or c.year == year or alone):
                 c.members.append(who)
                 if ev:
                     c.member_evidence[who] = ev

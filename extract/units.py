@@ -30,7 +30,8 @@ _STOP_LOWER = {"và", "đã", "là", "được", "có", "cùng", "tổ", "vừa"
 _CAP = rf"(?:[{UPPER}][{LOWER}]*|\d+)"
 _DEPT_HEAD = (r"(?:Văn\s+phòng(?:\s+tổng\s+hợp)?|Phòng(?:\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s*[-–]\s*[\wÀ-ỹ]+|\s+[\wÀ-ỹ]+){0,6}))?|"
               r"Vụ\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s*[-–]\s*[\wÀ-ỹ]+|\s+[\wÀ-ỹ-]+){0,8})|Cục\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s+[\wÀ-ỹ-]+){0,8})|"
-              r"Thanh\s+tra(?:\s*[-–]\s*Khiếu\s+tố)?|Cơ\s+quan\s+điều\s+tra(?:\s+(?:VKSND|Viện\s+KSND)\s+tối\s+cao)?)")
+              r"Thanh\s+tra(?:\s*[-–]\s*Khiếu\s+tố)?|Cơ\s+quan\s+điều\s+tra(?:\s+(?:VKSND|Viện\s+KSND)\s+tối\s+cao)?|"
+              r"Viện\s+\d{1,2}\b)")  # "Viện 2": a department of a VKSND cấp cao
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,38 @@ def clusters(text: str) -> dict:
 
 
 # ------------------------------------------------------------------ clusters and members
+def test_a_clause_that_opens_with_a_year_gives_the_cluster_that_year_not_the_articles():
+    text = ("Ngày 12/01/2024, VKSND tỉnh Phú Thọ tổ chức Hội nghị triển khai công tác năm 2024. Cũng trong "
+            "năm 2023, VKSND tỉnh Phú Thọ là Cụm trưởng Cụm thi đua số 3 gồm VKSND các tỉnh Phú Thọ, "
+            "Tuyên Quang, Hà Giang và Yên Bái.")
+    got = clusters(text)
+    assert set(got) == {("cum", 3, 2023)}
+    assert got[("cum", 3, 2023)]["leader"] == "Phú Thọ"
+    assert got[("cum", 3, 2023)]["members"] == ["Phú Thọ", "Tuyên Quang", "Hà Giang", "Yên Bái"]
+
+
+def test_a_year_after_the_clusters_parent_is_the_clusters_year():
+    text = ("Ngày 10/01/2024, VKSND tỉnh An Giang triển khai công tác năm 2024. VKSND huyện Phú Tân, đơn vị dẫn "
+            "đầu Cụm thi đua số 3 thuộc VKSND tỉnh năm 2023, nhận Cờ thi đua của VKSND tối cao.")
+    assert ("cum", 3, 2023) in clusters(text)
+
+
+def test_attendants_the_text_calls_the_members_of_the_cluster_are_members():
+    text = ("Ngày 20/11/2022, Cụm thi đua số 5 tổ chức Hội nghị bình xét thi đua năm 2022 tại VKSND tỉnh Quảng Bình. "
+            "Tham dự có lãnh đạo VKSND các tỉnh Quảng Trị, Thừa Thiên Huế, Hà Tĩnh – các đơn vị thành viên còn "
+            "lại của Cụm. Dự Hội nghị còn có lãnh đạo VKSND tỉnh Nghệ An, khách mời.")
+    got = clusters(text)[("cum", 5, 2022)]
+    assert got["members"] == ["Quảng Trị", "Thừa Thiên Huế", "Hà Tĩnh"]
+
+
+def test_departments_of_a_high_level_procuracy_are_named_viện_and_a_number():
+    text = ("Ngày 3/12/2024, Khối thi đua số 1 VKSND cấp cao tại Đà Nẵng tổng kết công tác thi đua năm 2024. "
+            "Tham dự có lãnh đạo Viện 1, Viện 2 và Viện 4 cùng các đơn vị khác trong Khối. Đồng chí Phan Văn Lộc, "
+            "Viện trưởng Viện 4, Khối trưởng điều hành Hội nghị.")
+    got = clusters(text)[("khoi", 1, 2024)]
+    assert got["members"] == ["Viện 1", "Viện 2", "Viện 4"] and got["leader"] == "Viện 4"
+
+
 @pytest.mark.parametrize("mention,kind,number", [
     ("Cụm thi đua số 4", "cum", 4), ("Cụm thi đua số IV", "cum", 4), ("Khối thi đua số 02", "khoi", 2),
     ("Cụm số 12", "cum", 12), ("Khối thi đua số III", "khoi", 3), ("Cụm thi đua 9", "cum", 9),
