@@ -250,10 +250,19 @@ def _attendance_lists(text: str, known: dict[str, str]) -> list[MemberList]:
     return out
 
 
+# a unit that tops its cluster's emulation is one of its members: "VKSND huyện X - đơn vị dẫn đầu Cụm thi đua số 1"
+_LEADS = re.compile(r"\s*(?:[-–,]\s*|\s+là\s+)(?:đơn\s+vị\s+)?dẫn\s+đầu\s+(?:phong\s+trào\s+thi\s+đua\s+(?:của\s+|trong\s+)?)?"
+                    r"(?:Cụm|Khối)\b")
+
+
+def _leading_units(text: str) -> list[MemberList]:
+    return [MemberList(u.start, u.end, [u], {}) for u in find_units(text) if _LEADS.match(text, u.end)]
+
+
 def find_member_lists(text: str, known: dict[str, str]) -> list[MemberList]:
-    """Lists of members: after a trigger word that follows a cluster mention in the same sentence, and
-    lists of who attended that the text calls the cluster's members."""
-    out = _attendance_lists(text, known)
+    """Lists of members: after a trigger word that follows a cluster mention in the same sentence, lists
+    of who attended that the text calls the cluster's members, and the unit said to top the cluster."""
+    out = _attendance_lists(text, known) + _leading_units(text)
     for m in _LIST_TRIGGER.finditer(text):
         before = re.split(r"[.!?]\s|\n", text[max(0, m.start() - 160):m.start()])[-1]
         if not re.search(r"(?:Cụm|Khối|cụm|khối|thành\s+viên|đơn\s+vị)", before + m.group(0)):
@@ -367,4 +376,17 @@ def find_unit_roles(text: str) -> list[UnitRole]:
         if u is not None:
             role, kind = role_of(r)
             out.append(UnitRole(role, kind, u.label, year_of(r), r.start(), u.end))
+    # "…; năm 2019 được các đơn vị bạn bầu làm Cụm phó": a clause without a subject speaks of the unit
+    # the article is about (the first procuracy it names, other than the VKSND tối cao)
+    subject = next((u for u in units if u.level != "tối cao"), None)
+    for r in _SUBJECTLESS_ROLE.finditer(text):
+        if subject is not None and subject.start < r.start() and not any(o.start <= r.start("k1") < o.end or
+                                                                         o.start <= r.start() < o.end for o in out):
+            role, kind = role_of(r)
+            out.append(UnitRole(role, kind, subject.label, year_of(r), r.start("verb"), r.end()))
     return out
+
+
+_SUBJECTLESS_ROLE = re.compile(r"(?:^|[;:]\s*|[.!?]\s+|,\s+)(?:(?:năm|Năm)\s+\d{4}\s*,?\s+)?(?:(?:đơn\s+vị|Đơn\s+vị)\s+)?"
+                               r"(?P<verb>(?:đã\s+)?được\s+(?:[^.;,]{0,50}?\s)?(?:bầu|suy\s+tôn|chỉ\s+định|phân\s+công|giao)"
+                               r"\s+(?:làm|là)\s+)" + ROLE + ROLE_TAIL)

@@ -30,7 +30,9 @@ _MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|đại\s+hội|cuộc\s+họp|h
 # a meeting that says what it is about ("Hội nghị phổ biến", "chương trình giao lưu") as opposed to a bare "Hội nghị."
 _DESCRIBED_MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|cuộc\s+họp|họp|chương\s+trình|buổi)\s+(?!(?:và|của|được|đã|này|tại|với|do|để|nhằm)\b)[a-zà-ỹđ]",
                                 re.IGNORECASE)
-_HELD_AT = re.compile(rf"\btại\s+(?:trụ\s+sở\s+|hội\s+trường\s+|Hội\s+trường\s+|Trụ\s+sở\s+)?(?=(?:cơ\s+quan\s+)?{ORG}\b)")
+# the place in a unit where a meeting is held: "tại trụ sở / Hội trường / phòng họp (trực tuyến) VKSND tỉnh X"
+_VENUE = r"(?:(?:[Tt]rụ\s+sở|[Hh]ội\s+trường|[Pp]hòng\s+họp(?:\s+trực\s+tuyến)?)\s+(?:của\s+)?)?"
+_HELD_AT = re.compile(rf"\btại\s+{_VENUE}(?=(?:cơ\s+quan\s+)?{ORG}\b)")
 # what may stand between a unit and its verb: "(Cụm trưởng)", "- đơn vị Khối trưởng", ", TP. Hồ Chí Minh"
 _ORGANISER = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:[-–—,]\s*(?:là\s+)?đơn\s+vị\s+(?:[Cc]ụm|[Kk]hối|[Tt]rưởng|[Pp]hó)[^,.;()]{0,70}?\s*,?\s+)?"
                         r"(?:,\s*(?:tỉnh|thành\s+phố|TP\.?)\s*[A-ZĐÀ-Ỹ][^\s,]*(?:\s+[A-ZĐÀ-Ỹ][^\s,]*){0,3}\s*)?"
@@ -143,7 +145,7 @@ def event_date(text: str, dates: list[DateMention], publication: set[int]) -> Da
 
 _CLUSTER_BEFORE = re.compile(r"(?:Cụm|Khối)\s+thi\s+đua(?:\s+số)?\s+\S+\s*(?:[-–—,]\s*)?(?:thuộc\s+|của\s+)?$")
 _HELD_IN_PLACE = re.compile(r"\btại\s+(?=(?:tỉnh|thành\s+phố|TP\.?)\s)")
-_HELD_ANYWHERE = re.compile(rf"\b(?:được\s+)?(?:tổ\s+chức|diễn\s+ra)\s+tại\s+(?:trụ\s+sở\s+|hội\s+trường\s+|Hội\s+trường\s+)?(?={ORG}\b)")
+_HELD_ANYWHERE = re.compile(rf"\b(?:được\s+)?(?:tổ\s+chức|diễn\s+ra)\s+tại\s+{_VENUE}(?={ORG}\b)")
 
 
 def _organisers(text: str, lo: int, hi: int):

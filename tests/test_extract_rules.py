@@ -16,6 +16,20 @@ def clusters(text: str) -> dict:
 
 
 # ------------------------------------------------------------------ clusters and members
+def test_a_role_given_in_a_clause_without_subject_belongs_to_the_unit_the_article_is_about():
+    text = ("VKSND tỉnh Lai Châu kỷ niệm 30 năm tái lập tỉnh\n\nSáng 10/10/2021, VKSND tỉnh Lai Châu tổ chức lễ kỷ "
+            "niệm. Đơn vị nhiều năm được tặng Cờ thi đua của VKSND tối cao; năm 2020 được các đơn vị trong Cụm "
+            "bầu làm Cụm trưởng Cụm thi đua số 2.")
+    got = clusters(text)
+    assert got[("cum", 2, 2020)]["leader"] == "Lai Châu"
+
+
+def test_a_meeting_in_a_procuracys_meeting_room_is_hosted_by_it():
+    text = ("Chiều 2/12/2021, tại phòng họp VKSND tỉnh Ninh Bình, Khối thi đua các phòng nghiệp vụ đã họp bình "
+            "xét thi đua năm 2021.")
+    assert facts(text)["event"]["host"] == "Ninh Bình"
+
+
 def test_a_clause_that_opens_with_a_year_gives_the_cluster_that_year_not_the_articles():
     text = ("Ngày 12/01/2024, VKSND tỉnh Phú Thọ tổ chức Hội nghị triển khai công tác năm 2024. Cũng trong "
             "năm 2023, VKSND tỉnh Phú Thọ là Cụm trưởng Cụm thi đua số 3 gồm VKSND các tỉnh Phú Thọ, "
