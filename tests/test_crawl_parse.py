@@ -290,3 +290,21 @@ if given is not None:
         assert a.text()
         assert all(p == p.strip() and "  " not in p for p in a.paragraphs)
         assert unicodedata.is_normalized("NFC", a.text())
+
+
+def test_pages_parse_the_same_when_the_selector_index_cannot_be_used(monkeypatch):
+    """parse.py answers selects from an index built on soupsieve's compiled selectors (not a public
+    interface); if their form changes, every select falls back to a plain one with the same result."""
+    import crawl.parse as parse_mod
+    pages = sorted((Path(__file__).resolve().parent.parent / "corpus").glob("*.html"))
+    indexed = [parse_page(p.read_bytes(), url=None) for p in pages]
+
+    def changed(part):
+        raise AttributeError("'Selector' object has no attribute 'ids'")
+    monkeypatch.setattr(parse_mod, "_index_key", changed)
+    parse_mod._compile.cache_clear()
+    try:
+        plain = [parse_page(p.read_bytes(), url=None) for p in pages]
+    finally:
+        parse_mod._compile.cache_clear()
+    assert plain == indexed and all(a.paragraphs for a in plain)
