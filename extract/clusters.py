@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .gazetteer import canonical_province, is_central_city, province_pattern
 from .normalize import LOWER, UPPER, fix_tones
 from .roles import ROLE, ROLE_TAIL, role_of, year_of
-from .units import ORG, ORG_RE, Unit, department_at, find_units, level_word, place_name, unit_at
+from .units import INSTITUTION, ORG, ORG_RE, Unit, department_at, find_units, level_word, place_name, unit_at
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
           "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15, "XVI": 16, "XVII": 17, "XVIII": 18, "XIX": 19, "XX": 20}
@@ -78,7 +78,8 @@ _LIST_TRIGGER = re.compile(
     r"(?<=,)\s*(?=(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+(?:\d+\s+)?các\s+tỉnh)|"
     rf"các\s+đơn\s+vị\s+(?={ORG}\s)|các\s+đơn\s+vị\s*:)",
     re.IGNORECASE)
-_UNIT_HEAD = re.compile(rf"^(?:{ORG}|Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan|Viện\s+\d|huyện|quận|thị\s+xã|thành\s+phố|tỉnh)\b",
+_UNIT_HEAD = re.compile(rf"^(?:{ORG}|{INSTITUTION}|Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan|Viện\s+\d|huyện|quận|"
+                        r"thị\s+xã|thành\s+phố|tỉnh)\b",
                         re.IGNORECASE)
 
 
@@ -133,7 +134,8 @@ def _split_items(body: str, offset: int) -> list[tuple[str, int]]:
     return out
 
 
-_DEPT = re.compile(r"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan|Viện\s+\d)\b")
+# a department (or an institution: "Trường Đào tạo" begins one whose name holds a comma)
+_DEPT = re.compile(rf"(?:Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan|Viện\s+\d|{INSTITUTION}|Trường\s+Đào\s+tạo)\b")
 _ENUM = re.compile(r"^\s*(?:\d{1,2}[.)]|[-–•+*])\s+")  # "1. ", "- ", "• " before an item of a list
 _ALIAS = re.compile(r"\(\s*((?:Phòng|Vụ|Cục)\s+\d+)\s*\)")
 _HEADER = re.compile(rf"^\s*:?\s*(?:\d+\s+)?(?:(?:{ORG})\s+)?(?:các\s+|\d+\s+)?((?:(?:huyện|quận|thị\s+xã|thành\s+phố|tỉnh|đơn\s+vị|phòng)\s*,?\s*)+)"
@@ -354,7 +356,7 @@ def _unit_or_dept(text: str, pos: int) -> Unit | None:
     return department_at(text, m.end())
 
 
-_DEPT_START = re.compile(r"(?<![\w])(?:Văn\s+phòng|Phòng|Vụ|Cục|Thanh\s+tra|Cơ\s+quan\s+điều\s+tra)\s")
+_DEPT_START = re.compile(rf"(?<![\w])(?:(?:Văn\s+phòng|Phòng|Vụ|Cục|Thanh\s+tra|Cơ\s+quan\s+điều\s+tra)\s|{INSTITUTION})")
 
 
 def find_unit_roles(text: str) -> list[UnitRole]:

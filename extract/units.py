@@ -26,6 +26,11 @@ _LEVEL_NAME = {"huyện": "huyện", "quận": "quận", "thị xã": "thị xã
 # lower-case words that never continue a place name
 _STOP_LOWER = {"và", "đã", "là", "được", "có", "cùng", "tổ", "vừa", "tại", "với", "đến", "trong", "của",
                "thuộc", "gồm", "làm", "các", "cụm", "khối", "phát", "chủ", "dự", "tham", "năm", "ký", "đồng"}
+# the press and schools of the VKSND tối cao, members of its blocs under their own names
+INSTITUTION = (r"(?:Báo\s+Bảo\s+vệ\s+pháp\s+luật|Tạp\s+chí\s+Kiểm\s+sát|Trường\s+Đại\s+học\s+Kiểm\s+sát(?:\s+Hà\s+Nội)?|"
+               r"Trường\s+Đào\s+tạo,\s+bồi\s+dưỡng\s+nghiệp\s+vụ\s+kiểm\s+sát(?:\s+tại\s+(?:Thành\s+phố|TP\.?)\s*Hồ\s+Chí\s+Minh)?|"
+               r"Viện\s+Khoa\s+học\s+kiểm\s+sát)")
+_INSTITUTION_RE = re.compile(INSTITUTION)
 # a syllable that starts with a capital letter (or a number, for "Quận 12", "Phòng 11")
 _CAP = rf"(?:[{UPPER}][{LOWER}]*|\d+)"
 _DEPT_HEAD = (r"(?:Văn\s+phòng(?:\s+tổng\s+hợp)?|Phòng(?:\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s*[-–]\s*[\wÀ-ỹ]+|\s+[\wÀ-ỹ]+){0,6}))?|"
@@ -142,6 +147,9 @@ def find_units(text: str, start: int = 0, end: int | None = None) -> list[Unit]:
 
 def department_at(text: str, pos: int) -> Unit | None:
     """A department named at ``pos``: "Phòng 11", "Văn phòng tổng hợp", "Vụ 16", "Thanh tra – Khiếu tố"."""
+    inst = _INSTITUTION_RE.match(text, pos)
+    if inst:
+        return Unit(inst.group(0), "phòng", pos, inst.end())
     m = re.compile(_DEPT_HEAD).match(text, pos)
     if not m:
         return None

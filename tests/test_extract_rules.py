@@ -16,6 +16,23 @@ def clusters(text: str) -> dict:
 
 
 # ------------------------------------------------------------------ clusters and members
+def test_the_press_and_schools_of_the_supreme_procuracy_are_members_by_their_own_names():
+    text = ("Ngày 10/12/2023, Khối thi đua số 5 VKSND tối cao tổng kết công tác thi đua năm 2023. Khối gồm Viện "
+            "Khoa học kiểm sát, Trường Đào tạo, bồi dưỡng nghiệp vụ kiểm sát tại Thành phố Hồ Chí Minh, Báo Bảo vệ "
+            "pháp luật và Tạp chí Kiểm sát. Năm 2023, Báo Bảo vệ pháp luật là đơn vị Khối trưởng.")
+    got = clusters(text)[("khoi", 5, 2023)]
+    assert got["members"] == ["Viện Khoa học kiểm sát",
+                              "Trường Đào tạo, bồi dưỡng nghiệp vụ kiểm sát tại Thành phố Hồ Chí Minh",
+                              "Báo Bảo vệ pháp luật", "Tạp chí Kiểm sát"]
+    assert got["leader"] == "Báo Bảo vệ pháp luật"
+
+
+def test_a_district_named_truong_is_not_taken_for_a_school():
+    text = ("Ngày 5/3/2023, Cụm thi đua số 2 thuộc VKSND tỉnh Khánh Hòa gồm VKSND các huyện Trường Sa, Vạn Ninh và "
+            "Cam Lâm ký kết giao ước thi đua năm 2023.")
+    assert clusters(text)[("cum", 2, 2023)]["members"] == ["huyện Trường Sa", "huyện Vạn Ninh", "huyện Cam Lâm"]
+
+
 def test_a_role_given_in_a_clause_without_subject_belongs_to_the_unit_the_article_is_about():
     text = ("VKSND tỉnh Lai Châu kỷ niệm 30 năm tái lập tỉnh\n\nSáng 10/10/2021, VKSND tỉnh Lai Châu tổ chức lễ kỷ "
             "niệm. Đơn vị nhiều năm được tặng Cờ thi đua của VKSND tối cao; năm 2020 được các đơn vị trong Cụm "
