@@ -89,6 +89,8 @@ class MemberList:
     end: int
     units: list[Unit]
     aliases: dict[str, str]  # "Phòng 7" -> the department's full name, from "(Phòng 7)" in the list
+    # who attended, not said to be the members: they are, if the cluster's leader or deputy is among them
+    attendance: bool = False
 
 
 def _split_items(body: str, offset: int) -> list[tuple[str, int]]:
@@ -243,12 +245,12 @@ def _attendance_lists(text: str, known: dict[str, str]) -> list[MemberList]:
     for m in _ATTENDING.finditer(text):
         end = _list_end(text, m.end(), False)
         back = _MEMBERS_BACK.search(text, m.end(), min(len(text), end + 80))
-        if back is None or text.find(".", end, back.start()) >= 0:
-            continue
-        end = min(end, back.start())
+        said = back is not None and text.find(".", end, back.start()) < 0
+        if said:
+            end = min(end, back.start())
         units = parse_member_list(text, m.end(), end, known)
-        if units:
-            out.append(MemberList(m.start(), end, units, {}))
+        if len(units) > (0 if said else 1):
+            out.append(MemberList(m.start(), end, units, {}, attendance=not said))
     return out
 
 

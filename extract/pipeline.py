@@ -441,7 +441,7 @@ def _resolve(doc: Doc) -> ArticleFacts:
     aliases = {k: v for ml in f["member_lists"] for k, v in ml.aliases.items()}
     for ml in f["member_lists"]:
         c = cluster_for(ml.start, None)
-        if c is None:
+        if c is None or ml.attendance:
             continue
         for u in ml.units:
             if u.label not in c.members:
@@ -480,6 +480,14 @@ def _resolve(doc: Doc) -> ArticleFacts:
         elif role == "deputy" and c.deputy is None:
             c.deputy, c.deputy_evidence = label, _span(text, a, b)
 
+    # who attended a cluster's meeting, among them its leader or deputy: the members
+    for ml in f["member_lists"]:
+        c = cluster_for(ml.start, None) if ml.attendance else None
+        if c is not None and {u.label for u in ml.units} & {c.leader, c.deputy}:
+            for u in ml.units:
+                if u.label not in c.members:
+                    c.members.append(u.label)
+                    c.member_evidence[u.label] = _span(text, u.start, u.end)
     for c in entries.values():
         for who, ev in ((c.leader, c.leader_evidence), (c.deputy, c.deputy_evidence)):
             # the leader is a member, except in an extra entry for another year that holds only the role

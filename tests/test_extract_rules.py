@@ -16,6 +16,17 @@ def clusters(text: str) -> dict:
 
 
 # ------------------------------------------------------------------ clusters and members
+@pytest.mark.parametrize("leader,members", [
+    ("Bắc Hà", ["huyện Bắc Hà", "huyện Si Ma Cai", "huyện Mường Khương"]),   # the leader attended: the members
+    ("Bảo Thắng", ["huyện Bảo Thắng"]),                                      # guests, not the cluster
+])
+def test_attendants_are_members_when_the_clusters_leader_is_among_them(leader, members):
+    text = ("Sáng 24/11/2023, Cụm thi đua số 3 thuộc VKSND tỉnh Lào Cai tổ chức Hội nghị trù bị tổng kết năm 2023. "
+            "Tham dự có lãnh đạo VKSND các huyện Bắc Hà, Si Ma Cai và Mường Khương. "
+            f"Năm 2023, VKSND huyện {leader} là Cụm trưởng.")
+    assert clusters(text)[("cum", 3, 2023)]["members"] == members
+
+
 def test_the_press_and_schools_of_the_supreme_procuracy_are_members_by_their_own_names():
     text = ("Ngày 10/12/2023, Khối thi đua số 5 VKSND tối cao tổng kết công tác thi đua năm 2023. Khối gồm Viện "
             "Khoa học kiểm sát, Trường Đào tạo, bồi dưỡng nghiệp vụ kiểm sát tại Thành phố Hồ Chí Minh, Báo Bảo vệ "
