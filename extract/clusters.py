@@ -260,7 +260,11 @@ _LEADS = re.compile(r"\s*(?:[-–,]\s*|\s+là\s+)(?:đơn\s+vị\s+)?dẫn\s+đ�
 
 
 def _leading_units(text: str) -> list[MemberList]:
-    return [MemberList(u.start, u.end, [u], {}) for u in find_units(text) if _LEADS.match(text, u.end)]
+    out = []
+    for m in re.finditer(r"dẫn\s+đầu\s", text):   # rare: look for the unit only around one
+        out += [MemberList(u.start, u.end, [u], {}) for u in find_units(text, max(0, m.start() - 120), m.start())
+                if _LEADS.match(text, u.end) and _LEADS.match(text, u.end).end() > m.start()]
+    return out
 
 
 def find_member_lists(text: str, known: dict[str, str]) -> list[MemberList]:
@@ -380,6 +384,12 @@ def find_unit_roles(text: str) -> list[UnitRole]:
         if u is not None:
             role, kind = role_of(r)
             out.append(UnitRole(role, kind, u.label, year_of(r), r.start(), u.end))
+    # "là đơn vị Cụm phó Cụm thi đua số 10 năm 2024, VKSND tỉnh X đã …": the role told before its unit
+    for r in _ROLE_THEN_UNIT.finditer(text):
+        u = unit_at(text, r.end())
+        if u is not None:
+            role, kind = role_of(r)
+            out.append(UnitRole(role, kind, u.label, year_of(r), r.start(), u.end))
     # "…; năm 2019 được các đơn vị bạn bầu làm Cụm phó": a clause without a subject speaks of the unit
     # the article is about (the first procuracy it names, other than the VKSND tối cao)
     subject = next((u for u in units if u.level != "tối cao"), None)
@@ -391,6 +401,7 @@ def find_unit_roles(text: str) -> list[UnitRole]:
     return out
 
 
+_ROLE_THEN_UNIT = re.compile(r"(?:^|[;.]\s+)(?:[Ll]à\s+)?(?:đơn\s+vị\s+)" + ROLE + ROLE_TAIL + rf"\s*,\s*(?={ORG}\s)")
 _SUBJECTLESS_ROLE = re.compile(r"(?:^|[;:]\s*|[.!?]\s+|,\s+)(?:(?:năm|Năm)\s+\d{4}\s*,?\s+)?(?:(?:đơn\s+vị|Đơn\s+vị)\s+)?"
                                r"(?P<verb>(?:đã\s+)?được\s+(?:[^.;,]{0,50}?\s)?(?:bầu|suy\s+tôn|chỉ\s+định|phân\s+công|giao)"
                                r"\s+(?:làm|là)\s+)" + ROLE + ROLE_TAIL)

@@ -114,6 +114,7 @@ def is_document_news(text: str, title: str | None) -> bool:
         return False
     # the first paragraph of prose, past title, date and update lines
     body = next((l.strip() for l in text.split("\n") if len(l.strip()) >= 60 and l.strip() != (title or "")), "")
+    body = re.sub(r"^\([^)\s]{1,40}\)\s*[-–—]\s*", "", body)  # the lead marker "(kiemsat.vn) - "
     return bool(_DOCUMENT_NEWS.match(body)) and not re.match(r"^[^.]{0,200}quyết\s+định[^.]{0,120}tặng", body, re.IGNORECASE)
 
 
