@@ -78,7 +78,7 @@ _LIST_TRIGGER = re.compile(
     r"(?<=,)\s*(?=(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+(?:\d+\s+)?các\s+tỉnh)|"
     rf"các\s+đơn\s+vị\s+(?={ORG}\s)|các\s+đơn\s+vị\s*:)",
     re.IGNORECASE)
-_UNIT_HEAD = re.compile(rf"^(?:{ORG}|{INSTITUTION}|Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan|Viện\s+\d|huyện|quận|"
+_UNIT_HEAD = re.compile(rf"^(?:các\s+)?(?:{ORG}|{INSTITUTION}|Vụ|Cục|Phòng|Văn\s+phòng|Thanh\s+tra|Cơ\s+quan|Viện\s+\d|huyện|quận|"
                         r"thị\s+xã|thành\s+phố|tỉnh)\b",
                         re.IGNORECASE)
 
@@ -273,15 +273,15 @@ def find_member_lists(text: str, known: dict[str, str]) -> list[MemberList]:
     out = _attendance_lists(text, known) + _leading_units(text)
     for m in _LIST_TRIGGER.finditer(text):
         before = re.split(r"[.!?]\s|\n", text[max(0, m.start() - 160):m.start()])[-1]
-        if not re.search(r"(?:Cụm|Khối|cụm|khối|thành\s+viên|đơn\s+vị)", before + m.group(0)):
-            continue
+        # a list in a sentence that does not speak of the cluster: who attended, perhaps the members
+        attendance = not re.search(r"(?:Cụm|Khối|cụm|khối|thành\s+viên|đơn\s+vị)", before + m.group(0))
         start = m.end()
         in_paren = before.rstrip().endswith("(") or "(" in before[-12:]
         end = _list_end(text, start, in_paren)
         aliases: dict[str, str] = {}
         units = parse_member_list(text, start, end, known, aliases)
-        if units:
-            out.append(MemberList(m.start(), end, units, aliases))
+        if len(units) > attendance:
+            out.append(MemberList(m.start(), end, units, aliases, attendance=attendance))
     return sorted(out, key=lambda ml: ml.start)
 
 
@@ -336,7 +336,7 @@ def known_district_levels(text: str) -> dict[str, str]:
 # "UNIT nhận bàn giao nhiệm vụ Cụm trưởng", "UNIT - đơn vị trưởng cụm", "UNIT, đơn vị Cụm trưởng năm 2023,"
 _UNIT_IS_ROLE = re.compile(
     r"^[^.;]{0,50}?(?:\b(?:là|làm|giữ(?:\s+vai\s+trò|\s+chức)?|đảm\s+(?:nhận|nhiệm)(?:\s+vai\s+trò)?|"
-    r"nhận(?:\s+bàn\s+giao)?(?:\s+vai\s+trò|\s+nhiệm\s+vụ)|tiếp\s+nhận(?:\s+nhiệm\s+vụ)?)"
+    r"nhận(?:\s+bàn\s+giao)?(?:\s+vai\s+trò|\s+nhiệm\s+vụ)|tiếp\s+nhận(?:\s+nhiệm\s+vụ)?|(?:với|trong)\s+vai\s+trò(?:\s+là)?)"
     r"|,\s*(?:là\s+)?(?=đơn\s+vị)|^\s*[-–—:]\s*(?:là\s+)?)\s*(?:đơn\s+vị\s+)?" + ROLE + ROLE_TAIL)
 # "UNIT (đơn vị Cụm trưởng năm 2023)" / "UNIT (Cụm trưởng)"
 _UNIT_PAREN_ROLE = re.compile(r"^\s*\(\s*(?:đơn\s+vị\s+|Đơn\s+vị\s+)?" + ROLE + ROLE_TAIL + r"\s*\)")

@@ -25,10 +25,14 @@ _DOCUMENT_NEWS = re.compile(r"^(?!(?:Thực\s+hiện|Căn\s+cứ|Triển\s+khai|
                             r"ban\s+hành\s+(?:Hướng\s+dẫn|Công\s+văn|Kế\s+hoạch|Thông\s+tư|Quy\s+chế|Chỉ\s+thị)))",
                             re.IGNORECASE)
 _MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|đại\s+hội|cuộc\s+họp|họp|buổi\s+làm\s+việc|hội\s+thảo|tọa\s+đàm|ban\s+hành\s+quyết\s+định|"
-                      r"chương\s+trình|giao\s+lưu|hội\s+thao|hội\s+thi|cuộc\s+thi|hội\s+diễn|buổi\s+gặp\s+mặt|gặp\s+mặt)\b",
+                      r"chương\s+trình|giao\s+lưu|hội\s+thao|hội\s+thi|cuộc\s+thi|hội\s+diễn|buổi\s+gặp\s+mặt|gặp\s+mặt|"
+                      r"kiểm\s+tra\s+chéo)\b",
                       re.IGNORECASE)
 # a meeting that says what it is about ("Hội nghị phổ biến", "chương trình giao lưu") as opposed to a bare "Hội nghị."
-_DESCRIBED_MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|cuộc\s+họp|họp|chương\s+trình|buổi)\s+(?!(?:và|của|được|đã|này|tại|với|do|để|nhằm)\b)[a-zà-ỹđ]",
+_DESCRIBED_MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|cuộc\s+họp|họp|chương\s+trình|buổi)\s+(?!(?:và|của|được|đã|này|tại|với|do|để|nhằm)\b)[a-zà-ỹđ\"“]|"
+                                # an event of a kind not in the list, named by what it is
+                                r"\b(?:tổ\s+chức|tiến\s+hành)\s+(?:chương\s+trình\s+)?(?:giao\s+lưu|hội\s+thảo|tọa\s+đàm|tọa\s+đàm|"
+                                r"hội\s+thao|hội\s+thi|hội\s+diễn|kiểm\s+tra\s+chéo|[\"“]?hành\s+trình)\b",
                                 re.IGNORECASE)
 # the place in a unit where a meeting is held: "tại trụ sở / Hội trường / phòng họp (trực tuyến) VKSND tỉnh X"
 _VENUE = r"(?:(?:[Tt]rụ\s+sở|[Hh]ội\s+trường|[Pp]hòng\s+họp(?:\s+trực\s+tuyến)?)\s+(?:của\s+)?)?"

@@ -277,14 +277,14 @@ def article_year(text: str, title: str | None, unit_roles, dates) -> int | None:
     m = re.search(r"(?:^|[.\n]\s*)Năm\s+(\d{4}),[^.]{0,120}\b(?:Cụm|Khối)\s+(?:trưởng|phó)", text)
     if m:
         return int(m.group(1))
-    if years:
-        return years[0]
     # the year of the first dated thing that is not a document (the meeting, the publication), past
     # historical dates ("kỷ niệm 60 năm Ngày thành lập ngành (26/7/1960 - 26/7/2020)")
     latest = max((int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)), default=0)
     first = next((d.year for d in dates if d.year and not d.document and d.year >= latest - 5), None)
     if first:
         return first
+    if years:   # a role's year: often the next year's, elected at this year's meeting
+        return years[0]
     m = _WEAK_YEAR.search(text)
     if m:
         return int(m.group(1))
@@ -298,13 +298,14 @@ def article_year(text: str, title: str | None, unit_roles, dates) -> int | None:
 # a clause that opens with its year: "Năm 2022, …", "…; năm 2024, VKSND quận X là Cụm trưởng", "Cũng trong năm
 # 2022, …", "năm 2017 VKSND tỉnh X được Cụm … suy tôn"
 _YEAR_WORD = re.compile(r"(?:^|[,;:]\s*)(?:[Cc]ũng\s+)?(?:[Tt]rong\s+)?[Nn]ăm\s+(\d{4})"
-                        r"(?:\s*,|\s+(?=(?:VKSND|Viện|[Đđ]ơn\s+vị|được)\s))")
+                        r"(?:\s*,|\s+(?=(?:VKSND|Viện|[Đđ]ơn\s+vị|được)\s))|"
+                        r"\b[Nn]ăm\s+(\d{4})\s*,\s*(?=(?:VKSND|Viện\s+KSND|[Đđ]ơn\s+vị)\s)")  # "… ghi nhận năm 2022, VKSND …"
 
 
 def _sentence_years(text: str, sent: tuple[int, int]) -> set[int]:
     """The years the clauses of a sentence open with ("năm 2022, đơn vị là Cụm trưởng …")."""
     a, b = sent
-    return {int(m.group(1)) for m in _YEAR_WORD.finditer(text[a:b].strip())}
+    return {int(m.group(1) or m.group(2)) for m in _YEAR_WORD.finditer(text[a:b].strip())}
 
 
 def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
