@@ -26,6 +26,7 @@ _NAMED = re.compile(
     r"(?<![\w])(Cụm|Khối|cụm|khối)\s+(?:thi\s+đua|Thi\s+đua)\s+"
     r"(cấp\s+(?:phòng|huyện|tỉnh)|(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+cấp\s+(?:huyện|tỉnh)|"
     r"các\s+(?:phòng|đơn\s+vị|VKSND|Viện)[^,.;()]{0,40}|VKSN\w*\s*$)")
+_NAMED_SHORT = re.compile(r"(?<![\w])(Khối|khối)\s+các\s+phòng(?:\s+nghiệp\s+vụ)?\b")  # "Khối các phòng nghiệp vụ"
 _FORMED = re.compile(r"thành\s+0?1\s+(Cụm|Khối)\s+thi\s+đua", re.IGNORECASE)
 # "Cụm thi đua số 10 năm 2023", "Cụm thi đua số 1 thuộc VKSND tỉnh năm 2023"
 _YEAR_AFTER = re.compile(rf"(?:\s+(?:thuộc|của)\s+(?:VKSND|Viện\s+KSND)\s+(?:tỉnh|thành\s+phố)(?:\s+[{UPPER}]\w*){{0,3}})?"
@@ -61,6 +62,10 @@ def find_cluster_mentions(text: str) -> list[ClusterMention]:
                                   int(y.group(1)) if y else None, role_ctx))
     for m in _NAMED.finditer(text):
         out.append(ClusterMention(_KIND[m.group(1).lower()], None, m.start(), m.end()))
+    named = {m.start() for m in _NAMED.finditer(text)}
+    for m in _NAMED_SHORT.finditer(text):
+        if m.start() not in named:
+            out.append(ClusterMention("khoi", None, m.start(), m.end()))
     for m in _FORMED.finditer(text):
         out.append(ClusterMention(_KIND[m.group(1).lower()], None, m.start(1), m.end()))
     out.sort(key=lambda c: c.start)

@@ -298,7 +298,7 @@ def article_year(text: str, title: str | None, unit_roles, dates) -> int | None:
 # a clause that opens with its year: "Năm 2022, …", "…; năm 2024, VKSND quận X là Cụm trưởng", "Cũng trong năm
 # 2022, …", "năm 2017 VKSND tỉnh X được Cụm … suy tôn"
 _YEAR_WORD = re.compile(r"(?:^|[,;:]\s*)(?:[Cc]ũng\s+)?(?:[Tt]rong\s+)?[Nn]ăm\s+(\d{4})"
-                        r"(?:\s*,|\s+(?=(?:VKSND|Viện|[Đđ]ơn\s+vị|được)\s))|"
+                        r"(?:\s*,|\s+(?=(?:VKSND|Viện|[Đđ]ơn\s+vị|được|Phòng|Vụ|Cục|Văn\s+phòng)\s))|"
                         r"\b[Nn]ăm\s+(\d{4})\s*,\s*(?=(?:VKSND|Viện\s+KSND|[Đđ]ơn\s+vị)\s)")  # "… ghi nhận năm 2022, VKSND …"
 
 

@@ -33,7 +33,7 @@ INSTITUTION = (r"(?:Báo\s+Bảo\s+vệ\s+pháp\s+luật|Tạp\s+chí\s+Kiểm\s
 _INSTITUTION_RE = re.compile(INSTITUTION)
 # a syllable that starts with a capital letter (or a number, for "Quận 12", "Phòng 11")
 _CAP = rf"(?:[{UPPER}][{LOWER}]*|\d+)"
-_DEPT_HEAD = (r"(?:Văn\s+phòng(?:\s+tổng\s+hợp)?|Phòng(?:\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s*[-–]\s*[\wÀ-ỹ]+|\s+[\wÀ-ỹ]+){0,6}))?|"
+_DEPT_HEAD = (r"(?:Văn\s+phòng(?:\s+tổng\s+hợp)?|Phòng(?:\s+(?:\d+[A-Z]?(?![\w])|[A-ZĐ][\wÀ-ỹ]*(?:\s*[-–]\s*[\wÀ-ỹ]+|\s+[\wÀ-ỹ]+){0,6}))?|"
               r"Vụ\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s*[-–]\s*[\wÀ-ỹ]+|\s+[\wÀ-ỹ-]+){0,8})|Cục\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s+[\wÀ-ỹ-]+){0,8})|"
               r"Thanh\s+tra(?:\s*[-–]\s*Khiếu\s+tố)?|Cơ\s+quan\s+điều\s+tra(?:\s+(?:VKSND|Viện\s+KSND)\s+tối\s+cao)?|"
               r"Viện\s+\d{1,2}\b)")  # "Viện 2": a department of a VKSND cấp cao
@@ -107,7 +107,9 @@ def unit_at(text: str, pos: int, default_level: str | None = None) -> Unit | Non
     m = re.compile(r"(?:Trung\s+ương|TW)\b").match(text, p)
     if m:
         return Unit("VKSQS Trung ương", "quân sự", pos, m.end())
-    m = re.compile(r"(Quân\s+khu|quân\s+khu|QK|Quân\s+đoàn|quân\s+đoàn|Quân\s+chủng|Binh\s+chủng|Bộ\s+đội)\s*(\d+|[A-ZĐ][\w\s]{0,30}?(?=[,.;()]|\s[a-zđ]))").match(text, p)
+    # "Quân khu 4", "Quân chủng Hải quân", "Quân chủng Phòng không - Không quân", "Bộ đội Biên phòng"
+    m = re.compile(r"(Quân\s+khu|quân\s+khu|QK|Quân\s+đoàn|quân\s+đoàn|Quân\s+chủng|Binh\s+chủng|Bộ\s+đội)\s*"
+                   r"(\d+|[A-ZĐ]\w*(?:(?:\s+|\s*[-–]\s*)(?:[A-ZĐ]\w*|quân\b|không\b)){0,4})").match(text, p)
     if m:
         force = re.sub(r"\s+", " ", m.group(1)).capitalize().replace("Qk", "Quân khu")
         return Unit(f"VKSQS {force} {m.group(2).strip()}", "quân sự", pos, m.end())

@@ -29,9 +29,9 @@ def test_dev_set_scores_do_not_fall_below_the_pinned_floor(runner, gold_dir):
     assert not low, f"fields below their floor: {low}"
 
 
-# F1 per field on four more sets annotated apart from the rules (blind first measurements, macro F1:
-# tests/heldout 0.907, tests/heldout2 0.916, tests/heldout3 0.957, tests/heldout4 0.939), then used to
-# generalise the rules; pinned so they can only go up.
+# F1 per field on five more sets annotated apart from the rules (blind first measurements, macro F1:
+# tests/heldout 0.907, tests/heldout2 0.916, tests/heldout3 0.957, tests/heldout4 0.939, tests/heldout5
+# 0.925), then used to generalise the rules; pinned so they can only go up.
 OTHER_SETS = {
     "heldout": {"event_type": 0.99, "event_date": 0.99, "event_host": 0.99, "clusters": 0.99, "roles": 0.98,
                 "members": 0.98, "officials": 0.99, "titles": 0.99, "slogans": 0.99, "awards": 0.99,
@@ -42,8 +42,11 @@ OTHER_SETS = {
     "heldout3": {"event_type": 0.94, "event_date": 0.99, "event_host": 0.99, "clusters": 0.92, "roles": 0.97,
                  "members": 0.90, "officials": 0.99, "titles": 0.98, "slogans": 0.99, "awards": 0.98,
                  "dates": 0.99, "provinces": 0.99},
-    "heldout4": {"event_type": 0.92, "event_date": 0.99, "event_host": 0.91, "clusters": 0.98, "roles": 0.92,
-                 "members": 0.94, "officials": 0.98, "titles": 0.98, "slogans": 0.99, "awards": 0.99,
+    "heldout5": {"event_type": 0.81, "event_date": 0.92, "event_host": 0.85, "clusters": 0.98, "roles": 0.95,
+                 "members": 0.87, "officials": 0.98, "titles": 0.98, "slogans": 0.99, "awards": 0.99,
+                 "dates": 0.96, "provinces": 0.99},
+    "heldout4": {"event_type": 0.94, "event_date": 0.99, "event_host": 0.94, "clusters": 0.99, "roles": 0.97,
+                 "members": 0.98, "officials": 0.98, "titles": 0.98, "slogans": 0.99, "awards": 0.99,
                  "dates": 0.99, "provinces": 0.99},
 }
 

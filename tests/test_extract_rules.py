@@ -16,6 +16,29 @@ def clusters(text: str) -> dict:
 
 
 # ------------------------------------------------------------------ clusters and members
+def test_military_branches_keep_their_whole_name_and_departments_their_letter():
+    text = ("Ngày 20/12/2019, Khối thi đua số 3 gồm VKSQS Quân khu 1, VKSQS Quân khu 2 và VKSQS Quân chủng Phòng "
+            "không - Không quân tổng kết năm 2019. Năm 2019, VKSQS Quân chủng Phòng không - Không quân là Khối phó.")
+    assert clusters(text)[("khoi", 3, 2019)]["deputy"] == "VKSQS Quân chủng Phòng không - Không quân"
+    text = ("Ngày 5/1/2020, Khối các phòng nghiệp vụ VKSND tỉnh Bắc Giang gồm Phòng 1A, Phòng 1B và Phòng 2 ký "
+            "kết giao ước thi đua năm 2020.")
+    assert clusters(text)[("khoi", None, 2020)]["members"] == ["Phòng 1A", "Phòng 1B", "Phòng 2"]
+
+
+def test_an_exchange_between_cluster_members_is_an_event_of_another_kind():
+    text = ("Ngày 18/7/2022, VKSND huyện Châu Thành – đơn vị Cụm trưởng Cụm thi đua số 2 thuộc VKSND tỉnh Tây "
+            "Ninh đã tổ chức giao lưu bóng đá giữa các đơn vị trong Cụm.")
+    ev = facts(text)["event"]
+    assert (ev["type"], ev["date"]) == ("khac", "2022-07-18")
+
+
+def test_the_next_years_role_does_not_set_the_year_the_article_is_about():
+    text = ("Ngày 14 tháng 12 năm 2018, Cụm thi đua số 4 thuộc VKSND tỉnh Thái Bình họp tại VKSND huyện Vũ Thư. "
+            "Hội nghị thống nhất VKSND huyện Kiến Xương làm Cụm trưởng năm 2019.")
+    got = clusters(text)
+    assert ("cum", 4, 2018) in got and got[("cum", 4, 2019)]["leader"] == "huyện Kiến Xương"
+
+
 @pytest.mark.parametrize("leader,members", [
     ("Bắc Hà", ["huyện Bắc Hà", "huyện Si Ma Cai", "huyện Mường Khương"]),   # the leader attended: the members
     ("Bảo Thắng", ["huyện Bảo Thắng"]),                                      # guests, not the cluster
