@@ -25,7 +25,7 @@ MENTION = re.compile(
 _NAMED = re.compile(
     r"(?<![\w])(Cụm|Khối|cụm|khối)\s+(?:thi\s+đua|Thi\s+đua)\s+"
     r"(cấp\s+(?:phòng|huyện|tỉnh)|(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+cấp\s+(?:huyện|tỉnh)|"
-    r"các\s+(?:phòng|đơn\s+vị|VKSND|Viện)[^,.;()]{0,40}|VKSN\w*\s*$)")
+    r"(?:VKSND\s+)?các\s+(?:phòng|đơn\s+vị|VKSND|Viện|tỉnh|huyện)[^,.;()]{0,40}|VKSN\w*\s*$)")
 _NAMED_SHORT = re.compile(r"(?<![\w])(Khối|khối)\s+các\s+phòng(?:\s+nghiệp\s+vụ)?\b")  # "Khối các phòng nghiệp vụ"
 _FORMED = re.compile(r"thành\s+0?1\s+(Cụm|Khối)\s+thi\s+đua", re.IGNORECASE)
 # "Cụm thi đua số 10 năm 2023", "Cụm thi đua số 1 thuộc VKSND tỉnh năm 2023"
@@ -315,6 +315,8 @@ def _list_end(text: str, start: int, in_paren: bool) -> int:
             return i
         elif depth == 0 and _LIST_STOP.match(text, i):
             return i
+        elif ch == ";" and depth == 0 and re.match(r"\s*(?:Cụm|Khối)\b", text[i + 1:i + 8]):
+            return i  # "…; Cụm thi đua số 2 gồm …": the next cluster's list
         elif (ch == ";" and depth == 0 and re.match(rf"\s*[{LOWER}]", text[i + 1:i + 4])
               and not re.match(r"\s*(?:huyện|quận|thị\s+xã|thành\s+phố|tỉnh|các)\b", text[i + 1:i + 16])):
             return i  # "…, Quảng Trị và Thừa Thiên Huế; lãnh đạo Văn phòng …": the list is over

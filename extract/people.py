@@ -19,7 +19,7 @@ from .units import department_at, find_units
 
 # a name syllable: "Hồng", and in names of ethnic minorities "A" (Vàng A Páo), "Y" (Y Khuê Niê), "H'Hoa"
 _SYL = rf"[{UPPER}](?:[{LOWER}]+|'[{UPPER}][{LOWER}]+|')?"  # also "H' Luy Êban"
-_NAME = re.compile(rf"{_SYL}(?:[ \t]+{_SYL}){{1,7}}")
+_NAME = re.compile(rf"(?<![\w.]){_SYL}(?:[ \t]+{_SYL}){{1,7}}")  # not inside "PGS.TS Lê Văn A"
 # capitalised words that are never a syllable of a person's name
 _NOT_NAME = {"Viện", "Phó", "Chánh", "Vụ", "Cục", "Bí", "Ủy", "Uỷ", "Tổng", "Thủ", "Giám", "Kiểm",
              "Thẩm", "Phòng", "Ban", "Đảng", "Cụm", "Khối", "Tỉnh", "Huyện", "Quận", "Tại", "Cùng",

@@ -32,7 +32,8 @@ INSTITUTION = (r"(?:Báo\s+Bảo\s+vệ\s+pháp\s+luật|Tạp\s+chí\s+Kiểm\s
                r"Viện\s+Khoa\s+học\s+kiểm\s+sát)")
 _INSTITUTION_RE = re.compile(INSTITUTION)
 # a syllable that starts with a capital letter (or a number, for "Quận 12", "Phòng 11")
-_CAP = rf"(?:[{UPPER}][{LOWER}]*|\d+)"
+# (and "M'gar", "H'leo": Central Highlands names with an apostrophe)
+_CAP = rf"(?:[{UPPER}][{LOWER}]*(?:['’][{UPPER}{LOWER}][{LOWER}]*)?|\d+)"
 _DEPT_HEAD = (r"(?:Văn\s+phòng(?:\s+tổng\s+hợp)?|Phòng(?:\s+(?:\d+[A-Z]?(?![\w])|[A-ZĐ][\wÀ-ỹ]*(?:\s*[-–]\s*[\wÀ-ỹ]+|\s+[\wÀ-ỹ]+){0,6}))?|"
               r"Vụ\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s*[-–]\s*[\wÀ-ỹ]+|\s+[\wÀ-ỹ-]+){0,8})|Cục\s+(?:\d+|[A-ZĐ][\wÀ-ỹ]*(?:\s+[\wÀ-ỹ-]+){0,8})|"
               r"Thanh\s+tra(?:\s*[-–]\s*Khiếu\s+tố)?|Cơ\s+quan\s+điều\s+tra(?:\s+(?:VKSND|Viện\s+KSND)\s+tối\s+cao)?|"

@@ -16,6 +16,27 @@ def clusters(text: str) -> dict:
 
 
 # ------------------------------------------------------------------ clusters and members
+def test_two_clusters_listed_in_one_sentence_keep_their_own_members():
+    text = ("Ngày 2/3/2021, các Cụm thi đua cấp huyện ký kết giao ước thi đua năm 2021. Cụm thi đua số 3 gồm VKSND "
+            "các huyện Đắk R'lấp, Tuy Đức và Đắk Song; Cụm thi đua số 4 gồm VKSND các huyện Krông Nô, Cư Jút và "
+            "Đắk Mil.")
+    got = clusters(text)
+    assert got[("cum", 3, 2021)]["members"] == ["huyện Đắk R'lấp", "huyện Tuy Đức", "huyện Đắk Song"]
+    assert got[("cum", 4, 2021)]["members"] == ["huyện Krông Nô", "huyện Cư Jút", "huyện Đắk Mil"]
+
+
+def test_a_cluster_named_by_its_region_is_an_unnumbered_cluster():
+    text = ("Ngày 11/3/2015, Cụm thi đua các tỉnh Tây Nguyên gồm VKSND 5 tỉnh: Kon Tum, Gia Lai, Đắk Lắk, Đắk Nông "
+            "và Lâm Đồng ký kết giao ước thi đua năm 2015.")
+    got = clusters(text)[("cum", None, 2015)]
+    assert got["members"] == ["Kon Tum", "Gia Lai", "Đắk Lắk", "Đắk Nông", "Lâm Đồng"]
+
+
+def test_an_academic_title_before_a_name_is_not_part_of_it():
+    got = facts("Dự Hội nghị có PGS.TS Lê Văn Bình, Viện trưởng Viện Khoa học kiểm sát.")["officials"]
+    assert [o["name"] for o in got] == ["Lê Văn Bình"]
+
+
 def test_military_branches_keep_their_whole_name_and_departments_their_letter():
     text = ("Ngày 20/12/2019, Khối thi đua số 3 gồm VKSQS Quân khu 1, VKSQS Quân khu 2 và VKSQS Quân chủng Phòng "
             "không - Không quân tổng kết năm 2019. Năm 2019, VKSQS Quân chủng Phòng không - Không quân là Khối phó.")
