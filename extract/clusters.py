@@ -216,6 +216,8 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str],
             if not (level == "cấp cao" and new == "thành phố"):
                 level = new
             name_from = core[lv.end():]
+            # "các huyện miền núi Nam Trà My, …": a description between the level and the names
+            name_from = re.sub(r"^(?:miền\s+núi|vùng\s+cao|biên\s+giới|ven\s+biển|đồng\s+bằng)\s+", "", name_from)
         whole = province_pattern().match(fix_tones(core))
         if whole and canonical_province(whole.group(0)) and whole.group(0)[:2].upper() == "TP":
             name_from = core  # "TP.HCM" is one name, not the level "TP." and a place "HCM"
@@ -369,7 +371,7 @@ def _unit_or_dept(text: str, pos: int) -> Unit | None:
     return department_at(text, m.end())
 
 
-_DEPT_START = re.compile(rf"(?<![\w])(?:(?:Văn\s+phòng|Phòng|Vụ|Cục|Thanh\s+tra|Cơ\s+quan\s+điều\s+tra)\s|{INSTITUTION})")
+_DEPT_START = re.compile(rf"(?<![\w])(?:(?:Văn\s+phòng|Phòng|Vụ|Cục|Thanh\s+tra|Cơ\s+quan\s+điều\s+tra)\s|{INSTITUTION}|Viện\s+\d)")
 
 
 def find_unit_roles(text: str) -> list[UnitRole]:

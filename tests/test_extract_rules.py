@@ -16,6 +16,12 @@ def clusters(text: str) -> dict:
 
 
 # ------------------------------------------------------------------ clusters and members
+def test_a_description_between_the_level_and_the_names_is_skipped():
+    text = ("Ngày 8/3/2022, Cụm thi đua số 3 gồm VKSND các huyện miền núi Mường Lát, Quan Sơn và Quan Hóa ký kết giao "
+            "ước thi đua năm 2022; trong đó Viện trưởng VKSND huyện Quan Sơn chủ trì.")
+    assert clusters(text)[("cum", 3, 2022)]["members"] == ["huyện Mường Lát", "huyện Quan Sơn", "huyện Quan Hóa"]
+
+
 def test_two_clusters_listed_in_one_sentence_keep_their_own_members():
     text = ("Ngày 2/3/2021, các Cụm thi đua cấp huyện ký kết giao ước thi đua năm 2021. Cụm thi đua số 3 gồm VKSND "
             "các huyện Đắk R'lấp, Tuy Đức và Đắk Song; Cụm thi đua số 4 gồm VKSND các huyện Krông Nô, Cư Jút và "
