@@ -242,7 +242,7 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str],
 # còn lại của Cụm", "lãnh đạo Vụ 1, Vụ 2 … - 6 đơn vị thành viên của Khối", "… cùng các đơn vị khác trong Cụm"
 _ATTENDING = re.compile(r"\blãnh\s+đạo\s+(?:(?:và|cùng)\s+[^,;.:]{0,40}?\s+của\s+)?"
                         rf"(?=(?:{ORG}|Vụ|Cục|Phòng)\s|Viện\s+\d)", re.IGNORECASE)
-_MEMBERS_BACK = re.compile(r"\s*(?:[-–,]\s*)?(?:(?:\d+|các)\s+)?đơn\s+vị\s+(?:thành\s+viên\s+)?(?:còn\s+lại\s+|khác\s+)?"
+_MEMBERS_BACK = re.compile(r"\s*[-–,]\s*(?:(?:\d+|các)\s+)?đơn\s+vị\s+(?:thành\s+viên\s+)?(?:còn\s+lại\s+|khác\s+)?"
                            r"(?:của|trong|thuộc)\s+(?:Cụm|Khối)\b|\s*,?\s*cùng\s+các\s+đơn\s+vị\s+(?:khác\s+)?"
                            r"(?:trong|của|thuộc)\s+(?:Cụm|Khối)\b", re.IGNORECASE)
 
