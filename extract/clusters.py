@@ -25,7 +25,7 @@ MENTION = re.compile(
 _NAMED = re.compile(
     r"(?<![\w])(Cụm|Khối|cụm|khối)\s+(?:thi\s+đua|Thi\s+đua)\s+"
     r"(cấp\s+(?:phòng|huyện|tỉnh)|(?:VKSND|Viện\s+KSND|Viện\s+kiểm\s+sát\s+nhân\s+dân)\s+cấp\s+(?:huyện|tỉnh)|"
-    r"(?:VKSND\s+)?các\s+(?:phòng|đơn\s+vị|VKSND|Viện|tỉnh|huyện)[^,.;()]{0,40}|VKSN\w*\s*$)")
+    r"(?:VKSND\s+)?các\s+(?:phòng|đơn\s+vị|VKSND|VKSQS|Viện|tỉnh|huyện)[^,.;()]{0,40}|VKSN\w*\s*$)")
 _NAMED_SHORT = re.compile(r"(?<![\w])(Khối|khối)\s+các\s+phòng(?:\s+nghiệp\s+vụ)?\b")  # "Khối các phòng nghiệp vụ"
 _FORMED = re.compile(r"thành\s+0?1\s+(Cụm|Khối)\s+thi\s+đua", re.IGNORECASE)
 # "Cụm thi đua số 10 năm 2023", "Cụm thi đua số 1 thuộc VKSND tỉnh năm 2023"
@@ -180,6 +180,11 @@ def parse_member_list(text: str, start: int, end: int, known: dict[str, str],
         mil = unit_at("VKSQS " + core, len("VKSQS")) if re.match(r"(?:Quân\s+khu|Quân\s+đoàn|Quân\s+chủng|Binh\s+chủng|QK)\b", core) else None
         if mil is not None:
             units.append(Unit(mil.label, mil.level, p0, p0 + len(item.strip())))
+            continue
+        # a regional procuracy ("VKSQS khu vực 41", "VKSND khu vực 3")
+        kv = re.fullmatch(r"khu\s+vực\s+(\d{1,3})", core.strip(), re.IGNORECASE)
+        if kv:
+            units.append(Unit(f"khu vực {kv.group(1)}", "khu vực", p0, p0 + len(item.strip())))
             continue
         # "Phòng 1, 2, 3 và 4": a bare number continues the department head before it
         if head and re.fullmatch(r"\d{1,2}(?:\s+(?:của|thuộc)\s.*)?", core.strip()):

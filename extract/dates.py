@@ -38,7 +38,9 @@ _PARTIAL = re.compile(
     r"phụ\s+nữ|nhà\s+giáo(?:\s+Việt\s+Nam)?|liệt\s+sĩ|lao\s+động|miền\s+Nam)"  # holidays: "Quốc tế Phụ nữ 8/3"
     r"\s+(?:ngày\s+)?(\d{1,2})[/-](\d{1,2})(?![\d/-])",
     re.IGNORECASE)
-_DOC_CUE = re.compile(r"(?:\bsố[^\S\n]+[\w/.-]*\d[\w/.-]*(?:[^\S\n]+\S+){0,4}?|\S*\d/[A-ZĐ][\w./-]*)[^\S\n]+ngày[^\S\n]*$",
+# "Công văn số 4800/VKSTC ngày", "Kế hoạch số 07 của Khối ngày" — not across a comma ("… Khối thi đua số 2
+# VKSND tỉnh X, ngày 20/6/2023, Đoàn kiểm tra …": that date opens a clause of its own)
+_DOC_CUE = re.compile(r"(?:\bsố[^\S\n]+[\w/.-]*\d[\w/.-]*(?:[^\S\n]+[^\s,;]+){0,4}?|\S*\d/[A-ZĐ][\w./-]*)[^\S\n]+ngày[^\S\n]*$",
                       re.IGNORECASE)
 _CLOCK = re.compile(r"\s*(?:\d{1,2}:\d{2}|lúc\s+\d)")
 

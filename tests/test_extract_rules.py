@@ -16,6 +16,22 @@ def clusters(text: str) -> dict:
 
 
 # ------------------------------------------------------------------ clusters and members
+def test_a_bloc_of_regional_military_procuracies_lists_them_by_number():
+    text = ("Ngày 12/12/2024, Khối thi đua các VKSQS khu vực thuộc Quân khu 2 tổng kết năm 2024. Khối thi đua các "
+            "VKSQS khu vực thuộc Quân khu 2 gồm: VKSQS khu vực 21, VKSQS khu vực 22 và VKSQS khu vực 23. Hội nghị "
+            "đề nghị tặng Bằng khen của Tư lệnh Quân khu 2 cho 2 cá nhân.")
+    f = facts(text)
+    assert [c["members"] for c in f["clusters"]] == [["khu vực 21", "khu vực 22", "khu vực 23"]]
+    assert "Bằng khen của Tư lệnh Quân khu 2" in f["awards"]
+
+
+def test_a_date_after_a_clusters_number_and_a_comma_is_not_a_documents():
+    text = ("Thực hiện Kế hoạch số 05/KH-KTĐ ngày 01/6/2022 của Khối thi đua số 1 VKSND tỉnh Phú Yên, ngày "
+            "15/6/2022, Đoàn kiểm tra của Khối đã tiến hành kiểm tra chéo công tác thi đua tại các đơn vị.")
+    ev = facts(text)["event"]
+    assert (ev["type"], ev["date"]) == ("khac", "2022-06-15")
+
+
 def test_a_description_between_the_level_and_the_names_is_skipped():
     text = ("Ngày 8/3/2022, Cụm thi đua số 3 gồm VKSND các huyện miền núi Mường Lát, Quan Sơn và Quan Hóa ký kết giao "
             "ước thi đua năm 2022; trong đó Viện trưởng VKSND huyện Quan Sơn chủ trì.")
