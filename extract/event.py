@@ -41,6 +41,8 @@ _HELD_AT = re.compile(rf"\btại\s+{_VENUE}(?=(?:cơ\s+quan\s+)?{ORG}\b)")
 _ORGANISER = re.compile(r"\s*\)?\s*(?:\([^)]*\)\s*)?(?:[-–—,]\s*(?:là\s+)?đơn\s+vị\s+(?:[Cc]ụm|[Kk]hối|[Tt]rưởng|[Pp]hó)[^,.;()]{0,70}?\s*,?\s+)?"
                         r"(?:,\s*(?:tỉnh|thành\s+phố|TP\.?)\s*[A-ZĐÀ-Ỹ][^\s,]*(?:\s+[A-ZĐÀ-Ỹ][^\s,]*){0,3}\s*)?"
                         r"(?:đã\s+|vừa\s+|long\s+trọng\s+)*(?:chủ\s+trì\s+)?"
+                        # "X phối hợp với Y (đơn vị Cụm phó) tổ chức": X organised it, with Y
+                        r"(?:(?:chủ\s+trì,\s+)?phối\s+hợp\s+với\s+(?:VKSND|Viện)[^.;]{0,90}?\s+)?"
                         r"(?:tổ\s+chức|ban\s+hành|diễn\s+ra|đăng\s+cai|là\s+nơi\s+(?:diễn\s+ra|tổ\s+chức)|"
                         r"là\s+đơn\s+vị\s+(?:đăng\s+cai|tổ\s+chức|chủ\s+trì))\b")
 

@@ -16,6 +16,12 @@ def clusters(text: str) -> dict:
 
 
 # ------------------------------------------------------------------ clusters and members
+def test_the_unit_that_organised_with_another_is_the_host():
+    text = ("Ngày 9/8/2023, VKSND tỉnh Long An (đơn vị Cụm trưởng) phối hợp với VKSND tỉnh Tiền Giang (đơn vị Cụm "
+            "phó) tổ chức Hội thảo về chuyển đổi số.")
+    assert facts(text)["event"]["host"] == "Long An"
+
+
 def test_a_bloc_of_regional_military_procuracies_lists_them_by_number():
     text = ("Ngày 12/12/2024, Khối thi đua các VKSQS khu vực thuộc Quân khu 2 tổng kết năm 2024. Khối thi đua các "
             "VKSQS khu vực thuộc Quân khu 2 gồm: VKSQS khu vực 21, VKSQS khu vực 22 và VKSQS khu vực 23. Hội nghị "
