@@ -181,7 +181,8 @@ def _title_before_cue(text: str, start: int) -> str | None:
 
 
 def _role_after(text: str, pos: int, limit: int = 60) -> re.Match | None:
-    m = re.compile(r"[\s,–—:-]*(?:\(\s*)?").match(text, pos)
+    # "X, Trưởng phòng Y, Khối phó", "X (Cụm trưởng)", "Trưởng phòng Y Lê Văn A là Khối phó"
+    m = re.compile(r"[\s,–—:-]*(?:(?:là|giữ\s+vai\s+trò)\s+)?(?:\(\s*)?").match(text, pos)
     r = _ROLE.match(text, m.start() if text[m.end() - 1:m.end()] == "(" else m.end())
     if r is None:
         r = _ROLE.match(text, m.end())
@@ -254,7 +255,9 @@ def find_people(text: str, exclude: list[tuple[int, int]] = (), bare: list | Non
                 pm.role_span = (s - len(sent) + rb.start(), s - len(sent) + rb.end())
         else:
             role = role_of(r)[0]
-            via_unit = bool(r.group("via")) or "(" in text[t_end if t_after else e:r.end()]
+            between = text[t_end if t_after else e:r.start()]
+            via_unit = bool(r.group("via")) or "(" in text[t_end if t_after else e:r.end()] or bool(
+                re.search(r"\b(?:là|giữ\s+vai\s+trò)\s*$", between))
             pm.unit_role = role
             # a role given to the unit is the person's own only if the person heads that unit
             org_unit = title_unit(title, owner=False)

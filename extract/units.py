@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import canonical_province, is_central_city, province_pattern
+from .gazetteer import canonical_province, is_central_city, province_pattern, surnames
 from .normalize import LOWER, UPPER, fix_tones
 
 # "VKSND cấp cao 1/2/3": the three high-level procuracies by their seat
@@ -160,4 +160,11 @@ def department_at(text: str, pos: int) -> Unit | None:
     # a department name ends before a parenthesis, a comma-like break or a unit suffix
     if not label.startswith("Cơ quan"):
         label = re.split(r"\s*(?:\(|,|;|\.|\s(?:là|được|đã|vừa|thuộc|của|trong|tại|VKSND|Viện)\s)", label)[0].strip()
+        # nor does it run into its head's name ("Trưởng phòng Tổ chức cán bộ Võ Quang Lợi"): a family name
+        # and a capitalised syllable after a lower-case word
+        words = label.split()
+        for i in range(2, len(words) - 1):
+            if words[i] in surnames() and words[i - 1].islower() and words[i + 1][:1].isupper():
+                label = label[:label.index(" " + words[i] + " " + words[i + 1])]
+                break
     return Unit(label, "phòng", pos, pos + len(label)) if label else None

@@ -16,6 +16,12 @@ def clusters(text: str) -> dict:
 
 
 # ------------------------------------------------------------------ clusters and members
+def test_a_department_heads_name_is_not_part_of_the_department_and_his_role_is_its_role():
+    text = ("Ngày 6/2/2023, Khối thi đua số 2 VKSND tỉnh Hà Nam (gồm Văn phòng, Phòng Tổ chức cán bộ và Phòng 7) ký "
+            "kết giao ước thi đua năm 2023; Trưởng phòng Tổ chức cán bộ Đỗ Văn Nam là Khối phó.")
+    assert clusters(text)[("khoi", 2, 2023)]["deputy"] == "Phòng Tổ chức cán bộ"
+
+
 def test_the_unit_that_organised_with_another_is_the_host():
     text = ("Ngày 9/8/2023, VKSND tỉnh Long An (đơn vị Cụm trưởng) phối hợp với VKSND tỉnh Tiền Giang (đơn vị Cụm "
             "phó) tổ chức Hội thảo về chuyển đổi số.")
