@@ -2,6 +2,7 @@
 stored (``crawl_urls`` rows with a sha256) is parsed again from its gzip file."""
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,7 @@ def parse_stored(raw_dir: str | Path, row: state.UrlRow, cache: dict[str, Profil
     cache = _PROFILES if cache is None else cache
     try:
         body = rawstore.get(raw_dir, row.sha256)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError, zlib.error) as exc:  # a missing, truncated or damaged gzip file
         return StoredPage(row.url, row.sha256, row.fetched_at, None, f"raw body missing or corrupt: {exc}")
     try:
         article = parse_page(body, row.url, profile=_profile(row.site, cache), content_type=row.content_type)

@@ -131,6 +131,30 @@ def test_a_word_typed_with_d_finds_it_written_with_đ(tmp_path):
     assert "[Đồng]" in queries.search(db, "dong")[0]["snippet"] or "[Dòng]" in queries.search(db, "dong")[0]["snippet"]
 
 
+def test_a_search_typed_without_diacritics_finds_đ_inside_abbreviations_and_ignores_punctuation(tmp_path):
+    db = archive.open_db(tmp_path / "a.db")
+    ingest(db, Article(url="https://example.vn/t-1.html", title="Tin",
+                       paragraphs=["Hội đồng TĐKT và HĐND tỉnh Hà Nam họp."]))
+    for typed in ("tdkt", "hdnd", "ha nam.", "Ha  Nam!", "TĐKT"):
+        assert [r["id"] for r in queries.search(db, typed)] == [1], typed
+
+
+def test_a_batch_that_fails_inside_sqlite_reports_its_own_error_and_leaves_no_stale_ids(tmp_path):
+    from extract import extract_text
+    db = archive.open_db(tmp_path / "f.db")
+    db.execute("PRAGMA max_page_count = " + str(db.execute("PRAGMA page_count").fetchone()[0] + 2))
+    text = "Cụm thi đua số 3 tổng kết năm 2021. " + "VKSND huyện Phú Tân là Cụm trưởng. " + "Nội dung. " * 3000
+    with pytest.raises(sqlite3.DatabaseError, match="full"):   # the disk is full, and the error says so
+        archive.store(db, Article(url="https://example.vn/f-1.html"), extract_text(text), body=text)
+    db.execute("PRAGMA max_page_count = 1000000")
+    other = "Cụm thi đua số 4 tổng kết năm 2021. VKSND huyện Chợ Mới là Cụm trưởng."
+    archive.store(db, Article(url="https://example.vn/f-2.html"), extract_text(other), body=other)
+    short = "Cụm thi đua số 3 tổng kết năm 2021. VKSND huyện Phú Tân là Cụm trưởng."
+    archive.store(db, Article(url="https://example.vn/f-1.html"), extract_text(short), body=short)
+    rows = {(r["number"], r["leader_unit"]) for r in queries.leaders(db)}
+    assert rows == {(3, "huyện Phú Tân"), (4, "huyện Chợ Mới")}
+
+
 def _fts_ok(db) -> None:
     for fts in ("articles_fts", "articles_fts_fold"):   # FTS5 compares each index with the articles' text
         db.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")

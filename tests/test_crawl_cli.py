@@ -191,3 +191,20 @@ def test_build_from_raw_with_two_workers_stores_what_one_worker_stores_and_marks
          "(SELECT count(*) FROM official_mentions o WHERE o.article_id = a.id) FROM articles a ORDER BY a.url")
     assert sqlite_utils.Database(two).execute(q).fetchall() == sqlite_utils.Database(one).execute(q).fetchall()
     assert con.execute("SELECT DISTINCT status FROM crawl_urls WHERE kind = 'article'").fetchall() == [("done",)]
+
+
+@needs_thidua
+def test_a_damaged_raw_page_is_reported_and_the_rebuild_goes_on(serve, tmp_path):
+    from crawl import rawstore
+    from thidua.cli import cli
+
+    server = serve(kiemsat_site(n_articles=4))
+    db_path = str(tmp_path / "x.db")
+    runner = CliRunner()
+    base = ["crawl", "kiemsat.vn", "--base-url", server.base_url, "--db", db_path, "--delay", "0", "--no-progress"]
+    assert runner.invoke(cli, base).exit_code == 0
+    victim = sorted(rawstore.default_raw_dir(db_path).rglob("*.html.gz"))[0]
+    victim.write_bytes(victim.read_bytes()[:40])          # a truncated gzip file
+    result = runner.invoke(cli, ["build", "--from-raw", "--workers", "2", "--db", db_path])
+    assert result.exit_code == 1
+    assert "raw body missing or corrupt" in result.stderr and "3 article(s), 1 failed" in result.stderr

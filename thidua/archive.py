@@ -166,7 +166,8 @@ def refresh_leaders(db: sqlite_utils.Database) -> None:
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('leaders_fresh', '1')")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
 
 
@@ -303,8 +304,11 @@ def store_many(db: sqlite_utils.Database, items: list[tuple]) -> list[int]:
         conn.execute("COMMIT")
         return ids
     except BaseException:
-        conn.execute("ROLLBACK")
-        _ids(db).clear()
+        try:
+            if conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+                conn.execute("ROLLBACK")
+        finally:
+            _ids(db).clear()    # ids inserted in this batch are gone
         raise
 
 

@@ -129,15 +129,16 @@ def _extract_file(path: Path) -> Result:
 
 def _extract_stored(job: tuple[str, UrlRow]) -> Result:
     """Worker: parse one page of the crawler's raw store again and extract it (no database access)."""
+    from crawl import state
     from crawl.rebuild import parse_stored
     raw_dir, row = job
-    page = parse_stored(raw_dir, row)
-    if page.article is None:
-        return None, row.sha256, None, f"{row.url}: {page.error}", row.url
     try:
-        return extract_article(page.article), row.sha256, row.fetched_at, None, row.url
-    except Exception as exc:
-        return None, row.sha256, None, f"{row.url}: extraction failed ({type(exc).__name__}: {exc})", row.url
+        page = parse_stored(raw_dir, row)
+        if page.article is None:
+            return None, row.sha256, None, f"{row.url}: {page.error}", row.url
+        return extract_article(page.article), row.sha256, row.fetched_at or state.now_iso(), None, row.url
+    except Exception as exc:  # one bad page must not stop a rebuild of thousands
+        return None, row.sha256, None, f"{row.url}: re-extraction failed ({type(exc).__name__}: {exc})", row.url
 
 
 def _run(db, worker, jobs: Iterable, workers: int, on_progress, on_error, after_batch=None) -> BuildResult:

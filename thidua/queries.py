@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import sqlite_utils
 
@@ -50,23 +51,41 @@ def members(db: sqlite_utils.Database, *, kind: str | None = None, cluster: int 
     return [dict(zip(cols, r)) for r in db.execute(sql, params).fetchall()]
 
 
-def _has_diacritics(s: str) -> bool:
-    return fold(s) != s.casefold().strip()
+def _has_diacritics(words: list[str]) -> bool:
+    return any(fold(w) != w.casefold() for w in words)
+
+
+# a folded word asks for đ in place of each of its first _MAX_D d's ("tdkt": TĐKT, "hdnd": HĐND, "dong": Đồng)
+_MAX_D = 3
+
+
+def _spellings(word: str) -> list[str]:
+    """The spellings of a folded word in the folded index, which keeps "đ" apart from "d"."""
+    out = [""]
+    seen_d = 0
+    for ch in word:
+        if ch == "d" and seen_d < _MAX_D:
+            seen_d += 1
+            out = [w + c for w in out for c in ("d", "đ")]
+        else:
+            out = [w + ch for w in out]
+    return out
 
 
 def fts_query(text: str) -> tuple[str, str]:
     """(search table, MATCH expression) for a user's words, all of which must occur. Typed with
     diacritics: articles_fts, where "thể" never finds "thế"; typed without: articles_fts_fold, where
     "Ha Noi" finds "Hà Nội". That index keeps "đ" (SQLite strips marks, and đ is a letter of its
-    own), but đ only ever begins a Vietnamese syllable, so a word typed with a leading d also asks for đ."""
-    words = re.findall(r"\w+", text)
+    own), so a word typed with a d also asks for đ there ("dong" → Đồng, "tdkt" → TĐKT)."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text))
     if not words:
         raise ValueError("the search needs at least one word")
-    if _has_diacritics(text):
+    if _has_diacritics(words):
         return "articles_fts", " ".join(f'"{w}"' for w in words)
     terms = []
-    for w in map(fold, words):
-        terms.append(f'("{w}" OR "đ{w[1:]}")' if w.startswith("d") else f'"{w}"')
+    for w in (fold(w) for w in words):
+        spellings = _spellings(w)
+        terms.append("(" + " OR ".join(f'"{v}"' for v in spellings) + ")" if len(spellings) > 1 else f'"{w}"')
     return "articles_fts_fold", " AND ".join(terms)
 
 

@@ -81,9 +81,11 @@ SLOGAN_MENTIONS_SQL = (
 )
 
 def _search_branch(table: str) -> str:
-    # each search table answers only the queries meant for it (a constant test, checked before any lookup)
-    return (f"  SELECT rowid, rank, snippet({table}, -1, '[', ']', '…', 12) AS snippet FROM {table}\n"
-            f"  WHERE thidua_fts_table(:q) = '{table}' AND {table} MATCH thidua_fts_match(:q)\n")
+    # each search table answers only the queries meant for it (a constant test, checked before any lookup),
+    # and cuts its snippets for its 50 best hits only (not for every hit before the outer ORDER BY)
+    return (f"  SELECT * FROM (SELECT rowid, rank, snippet({table}, -1, '[', ']', '…', 12) AS snippet FROM {table}\n"
+            f"  WHERE thidua_fts_table(:q) = '{table}' AND {table} MATCH thidua_fts_match(:q)\n"
+            f"  ORDER BY rank LIMIT 50)\n")
 
 
 SEARCH_SQL = (
