@@ -155,8 +155,8 @@ CREATE INDEX IF NOT EXISTS province_mentions_article ON province_mentions(articl
 --   articles_fts       remove_diacritics 0: tone marks keep words apart ("thể" and "thế"), for
 --                      queries typed with diacritics;
 --   articles_fts_fold  remove_diacritics 2: for queries typed without them ("Ha Noi" finds "Hà Nội").
---                      SQLite keeps "đ" (a letter of its own, not a d with a mark), so a query word
---                      that begins with d also asks for đ (thidua.queries.fts_query).
+--                      SQLite keeps "đ" (a letter of its own, not a d with a mark), so a d typed in
+--                      a query word also asks for đ (thidua.queries.fts_query).
 -- thidua.archive.store_many() indexes the articles it inserts once per batch (one INSERT … SELECT
 -- per index, cheaper than a row at a time); the triggers keep both indexes right when an article's
 -- text is updated or the article deleted.
