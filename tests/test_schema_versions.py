@@ -96,3 +96,18 @@ def test_an_archive_from_a_newer_thidua_is_refused_with_what_to_do(runner, tmp_p
     assert "newer than this thidua" in result.output and "upgrade thidua" in result.output
     assert "Traceback" not in result.output
     assert path.read_bytes() == before
+
+
+def test_an_archive_whose_schema_script_never_ran_after_its_last_migration_step_is_completed(tmp_path):
+    """A process killed between a migration's last step and the schema script: version new, objects missing."""
+    path = tmp_path / "a.db"
+    shutil.copy(RELEASED[3], path)
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE articles_fts")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(archive.SCHEMA_VERSION)])
+    con.commit()
+    con.close()
+    db = archive.open_db(path, create=False)
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    assert {"articles_fts", "articles_fts_fold", "crawl_urls"} <= names
+    assert queries.search(db, "Đồng Tháp") and queries.search(db, "Dong Thap")

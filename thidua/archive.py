@@ -132,7 +132,11 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         db.execute("PRAGMA synchronous=NORMAL")
         if version < SCHEMA_VERSION:
             _migrate(conn, path, version)
-        if create or version < SCHEMA_VERSION or not names:
+        # the schema script also runs when an object of it is missing (a process killed between a migration's
+        # last step and this script leaves the version new and the schema short)
+        objects = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        short = bool(names) and not _SCHEMA_OBJECTS <= objects
+        if create or version < SCHEMA_VERSION or not names or short:
             # one transaction: a process opening the file meanwhile sees no schema or all of it. The crawler's
             # tables come with it, so a first crawl does not change the schema under a running reader (whose
             # search table would then fail to open)
@@ -141,6 +145,9 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
                 db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
                 db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('created_at', ?)", [_now()])
                 _seed_provinces(db)
+                if short:   # search indexes made anew here: fill them from the articles
+                    for fts in ("articles_fts", "articles_fts_fold"):
+                        db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -154,6 +161,10 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         if conn is not None:
             conn.close()
         raise
+
+
+_SCHEMA_OBJECTS = {"articles", "articles_fts", "articles_fts_fold", "cluster_leaders", "cluster_leaders_table",
+                   "crawl_urls", "meta"}
 
 
 def refresh_leaders(db: sqlite_utils.Database) -> None:
