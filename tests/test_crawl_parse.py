@@ -10,6 +10,7 @@ from crawl import Article, ParseError, load_profile, parse_page
 from crawl.charset import decode_html
 from crawl.dates import parse_published
 from tests.crawl_fixtures import page
+from tests.crawl_fixtures.sites import cp1258
 
 KIEMSAT_URL = "https://kiemsat.vn/cum-thi-dua-so-10-tong-ket-cong-tac-thi-dua-nam-2023-57666.html"
 BOILERPLATE = ["(0) Bình luận", "Bài viết chưa có bình luận nào", "lên đầu trang", "leftcenterrightdel",
@@ -148,25 +149,9 @@ def test_generic_fallback_without_meta_uses_title_tag_and_p_block():
     assert a.paragraphs == ["Một.", "Hai câu."]
 
 
-def _cp1258(text: str) -> bytes:
-    """Encode Vietnamese text the windows-1258 way: base letter (with its hat) + combining tone."""
-    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        parts = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-        out += (base + "".join(c for c in parts if c in tones)).encode("cp1258")
-    return bytes(out)
-
-
 def test_windows_1258_page_declared_as_utf8_is_decoded_and_composed():
     html = page("kiemsat_article.html").decode("utf-8")
-    data = _cp1258(html)
+    data = cp1258(html)
     a = parse_page(data, KIEMSAT_URL, content_type="text/html; charset=utf-8")
     assert a.title == "Cụm thi đua số 10 tổng kết công tác thi đua năm 2023"
     assert unicodedata.is_normalized("NFC", a.text())

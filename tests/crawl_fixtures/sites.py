@@ -187,7 +187,8 @@ def fault_paths() -> dict[str, str]:
     return {name: _fault_path(name) for name in FAULT_IDS}
 
 
-def _cp1258(text: str) -> bytes:
+def cp1258(text: str) -> bytes:
+    """Encode Vietnamese text the windows-1258 way: base letter (with its hat) + combining tone."""
     import unicodedata
     tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
     out = bytearray()
@@ -221,7 +222,7 @@ def add_faults(site: Site, *, slow: float = 0.3, too_slow: float = 1.2, big: int
             b"slow down", status=429, headers={"Retry-After": "1"}) if n == 0 else ok("rate_limited")),
         "truncated": Route(bodies["truncated"], truncate_to=200),
         "wrong_charset": Route(bodies["wrong_charset"], content_type="text/html; charset=iso-8859-1"),
-        "cp1258": Route(_cp1258(bodies["cp1258"].decode("utf-8").replace(
+        "cp1258": Route(cp1258(bodies["cp1258"].decode("utf-8").replace(
             '<meta charset="utf-8">', '<meta charset="windows-1258">')), content_type="text/html; charset=utf-8"),
         "oversized": Route(bodies["oversized"] + b"<!--" + b"x" * big + b"-->"),
         "disallowed": Route(bodies["disallowed"]),
