@@ -275,7 +275,7 @@ def _leading_units(text: str) -> list[MemberList]:
     out = []
     for m in re.finditer(r"dẫn\s+đầu\s", text):   # rare: look for the unit only around one
         out += [MemberList(u.start, u.end, [u], {}) for u in find_units(text, max(0, m.start() - 120), m.start())
-                if _LEADS.match(text, u.end) and _LEADS.match(text, u.end).end() > m.start()]
+                if (lead := _LEADS.match(text, u.end)) and lead.end() > m.start()]
     return out
 
 

@@ -31,7 +31,7 @@ _MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|đại\s+hội|cuộc\s+họp|h
 # a meeting that says what it is about ("Hội nghị phổ biến", "chương trình giao lưu") as opposed to a bare "Hội nghị."
 _DESCRIBED_MEETING = re.compile(r"\b(?:hội\s+nghị|lễ|cuộc\s+họp|họp|chương\s+trình|buổi)\s+(?!(?:và|của|được|đã|này|tại|với|do|để|nhằm)\b)[a-zà-ỹđ\"“]|"
                                 # an event of a kind not in the list, named by what it is
-                                r"\b(?:tổ\s+chức|tiến\s+hành)\s+(?:chương\s+trình\s+)?(?:giao\s+lưu|hội\s+thảo|tọa\s+đàm|tọa\s+đàm|"
+                                r"\b(?:tổ\s+chức|tiến\s+hành)\s+(?:chương\s+trình\s+)?(?:giao\s+lưu|hội\s+thảo|tọa\s+đàm|"
                                 r"hội\s+thao|hội\s+thi|hội\s+diễn|kiểm\s+tra\s+chéo|[\"“]?hành\s+trình)\b",
                                 re.IGNORECASE)
 # the place in a unit where a meeting is held: "tại trụ sở / Hội trường / phòng họp (trực tuyến) VKSND tỉnh X"

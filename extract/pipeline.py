@@ -457,8 +457,9 @@ def _resolve(doc: Doc) -> ArticleFacts:
         if ry is None:
             sent = _sentence_of(f["sentences"], a)
             sib = next((r[3] for r in roles if r[3] and sent and sent[0] <= r[4] < sent[1]), None)
-            if sib or said_year(a):
-                roles[i] = (role, kind, unit, sib or said_year(a), a, b)
+            ry = sib or said_year(a)
+            if ry:
+                roles[i] = (role, kind, unit, ry, a, b)
     for p in f["people"]:
         if p.unit_role and p.unit and p.role_span:
             span_text = text[p.role_span[0]:p.role_span[1]].lower()

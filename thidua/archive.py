@@ -110,7 +110,8 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA busy_timeout=30000")
-        names = set(db.table_names())
+        schema_rows = db.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')").fetchall()
+        names = {name for name, kind in schema_rows if kind == "table"}
         if "meta" not in names and {"articles", "cluster_years"} <= names:
             # thidua's tables without a version: an archive from before schema versions
             raise ArchiveError(f"{path}: a thidua archive from before schema versions (version 0), which this "
@@ -134,8 +135,9 @@ def open_db(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
             _migrate(conn, path, version)
         # the schema script also runs when an object of it is missing (a process killed between a migration's
         # last step and this script leaves the version new and the schema short)
-        objects = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        short = bool(names) and not _SCHEMA_OBJECTS <= objects
+        # (read before any migration step: an archive that needed none has the same schema now)
+        short = (version == SCHEMA_VERSION and bool(names)
+                 and not _SCHEMA_OBJECTS <= {name for name, _ in schema_rows})
         if create or version < SCHEMA_VERSION or not names or short:
             # one transaction: a process opening the file meanwhile sees no schema or all of it. The crawler's
             # tables come with it, so a first crawl does not change the schema under a running reader (whose
